@@ -1,0 +1,1 @@
+"""Reconstruct China's monthly rare-earth magnet exports from scattered news claims."""
