@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .engine import reconstruct, write_csvs
 from .ledger import Ledger
 from .parameters import EditionParameters
 
@@ -16,10 +17,8 @@ class Headline:
 
 
 def write_tables(ledger: Ledger, folder: Path) -> None:
-    """Write monthly.csv and consistency.csv into `folder` (engine contract, issue 3)."""
-    folder = Path(folder)
-    (folder / "monthly.csv").write_text("series,month,estimate,low,high,basis,claims\n")
-    (folder / "consistency.csv").write_text("claim_id,status,residual,reason\n")
+    """Write monthly.csv and consistency.csv into `folder` (the engine's output contract)."""
+    write_csvs(reconstruct(ledger.claims), Path(folder))
 
 
 def headline(params: EditionParameters, ledger: Ledger) -> Headline:

@@ -1,0 +1,197 @@
+"""Which claims contradict the rest, why, and how far each claim is from the reconstruction.
+
+Contradictions are neither averaged nor allowed to crash the engine: the smallest set of
+claims whose removal leaves the rest feasible is set aside (ties go against the claim with
+less corroboration), and each is explained in plain words.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+
+from .constraints import build_constraints, claim_interval, months_of
+from .ledger import RANK_MEASURES
+from .lp import IntervalLP
+from .reconstruct import SeriesFit, _components
+
+CONSISTENCY_COLUMNS = ["claim_id", "status", "residual", "reason"]
+MAX_BRUTE_FORCE_SET = 3  # exact search up to this many dropped claims per component, greedy beyond
+
+
+def corroboration(claims: pd.DataFrame) -> dict[str, int]:
+    """How many other claims state the same series, period and measure with an overlapping interval."""
+    counts = {cid: 0 for cid in claims["claim_id"]}
+    numeric = claims[~claims["measure"].isin(RANK_MEASURES)]
+    for _, group in numeric.groupby(["series", "start", "end", "measure"]):
+        intervals = {c.claim_id: claim_interval(c) for c in group.itertuples()}
+        for a, b in itertools.combinations(intervals, 2):
+            if intervals[a].lo <= intervals[b].hi and intervals[b].lo <= intervals[a].hi:
+                counts[a] += 1
+                counts[b] += 1
+    return counts
+
+
+def _component_problems(claims: pd.DataFrame):
+    """Yield (claim ids, row list, n months) for each connected group of months of each series."""
+    for series, built in build_constraints(claims).items():
+        first, _ = built.window
+        index = lambda m: (m - first).n  # noqa: E731
+        n = (built.window[1] - first).n + 1
+        components = _components(n, built.rows, index)
+        where = {}
+        for c, members in enumerate(components):
+            for i in members:
+                where[i] = c
+        grouped: dict[int, list] = {}
+        for row in built.rows:
+            grouped.setdefault(where[index(row.coefs[0][0])], []).append(row)
+        for c, rows in grouped.items():
+            local = {g: l for l, g in enumerate(components[c])}
+            lp_rows = []
+            for row in rows:
+                merged: dict[int, float] = {}
+                for m, coef in row.coefs:
+                    merged[local[index(m)]] = merged.get(local[index(m)], 0.0) + coef
+                lp_rows.append((row.claim_id, list(merged), list(merged.values()), row.lo, row.hi))
+            yield lp_rows, len(components[c])
+
+
+def _feasible_without(lp_rows, n, dropped: set[str]) -> bool:
+    rows = [(cols, coefs, lo, hi) for cid, cols, coefs, lo, hi in lp_rows if cid not in dropped]
+    return IntervalLP(n, rows).feasible() if rows else True
+
+
+def _smallest_removal(lp_rows, n, corroborated: dict[str, int]) -> set[str]:
+    ids = sorted({r[0] for r in lp_rows})
+    for size in range(1, MAX_BRUTE_FORCE_SET + 1):
+        candidates = [set(combo) for combo in itertools.combinations(ids, size)
+                      if _feasible_without(lp_rows, n, set(combo))]
+        if candidates:
+            return min(candidates, key=lambda s: (sum(corroborated[c] for c in s), sorted(s, reverse=True)))
+    # many contradictions at once: drop the least corroborated claim that helps most, repeatedly
+    dropped: set[str] = set()
+    while not _feasible_without(lp_rows, n, dropped):
+        remaining = [c for c in ids if c not in dropped]
+        dropped.add(min(remaining, key=lambda c: (corroborated[c], c)))
+    return dropped
+
+
+def find_contradictions(claims: pd.DataFrame) -> set[str]:
+    """Claim ids to set aside so the rest of the ledger holds together."""
+    corroborated = corroboration(claims)
+    dropped: set[str] = set()
+    for lp_rows, n in _component_problems(claims):
+        if not _feasible_without(lp_rows, n, set()):
+            dropped |= _smallest_removal(lp_rows, n, corroborated)
+    return dropped
+
+
+def _sum_point(fit: SeriesFit, months) -> float:
+    idx = [fit.index(m) for m in months]
+    if any(i is None or fit.component_of[i] < 0 for i in idx):
+        return math.nan
+    return float(np.sum(fit.point[idx]))
+
+
+def _previous(claim) -> list[pd.Period]:
+    lag = 12 if claim.measure == "yoy_pct" else 1
+    return months_of(claim.start - lag, claim.end - lag)
+
+
+def implied_value(claim, fit: SeriesFit | None) -> float:
+    """What the reconstruction says the claim's figure is: tonnes, % change or a multiple."""
+    if fit is None:
+        return math.nan
+    current = _sum_point(fit, months_of(claim.start, claim.end))
+    if claim.measure == "level":
+        return current
+    if claim.measure in RANK_MEASURES:
+        return math.nan
+    previous = _sum_point(fit, _previous(claim))
+    if not previous or math.isnan(previous):
+        return math.nan
+    ratio = current / previous
+    return ratio if claim.measure == "mom_ratio" else (ratio - 1) * 100
+
+
+def rank_violation(claim, fit: SeriesFit | None) -> float:
+    """Tonnes by which the reconstruction breaks a ranking claim (0 when it holds)."""
+    if fit is None:
+        return math.nan
+    from .constraints import _rank_rows
+    worst = 0.0
+    for row in _rank_rows(claim, (fit.months[0], fit.months[-1])):
+        value = sum(coef * fit.point[fit.index(m)] for m, coef in row.coefs if fit.index(m) is not None)
+        if math.isnan(value):
+            continue
+        worst = max(worst, row.lo - value, value - row.hi)
+    return worst
+
+
+def residual(claim, fit: SeriesFit | None) -> float:
+    """Reconstruction minus the stated figure: tonnes for levels and rankings,
+    percentage points for *_pct, a multiple for mom_ratio."""
+    if claim.measure in RANK_MEASURES:
+        return rank_violation(claim, fit)
+    stated = claim.value / 1000.0 if claim.unit == "kg" else claim.value
+    return implied_value(claim, fit) - stated
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "%":
+        return f"{value:+.1f}%"
+    return f"{value:,.0f} t" if abs(value) >= 100 else f"{value:,.1f} t"
+
+
+def _fmt_range(lo: float, hi: float) -> str:
+    if not math.isfinite(hi):
+        return f"at least {_fmt(lo, 't')}"
+    if hi - lo < 10:
+        return f"{lo:,.1f}–{hi:,.1f} t"
+    return f"{lo:,.0f}–{hi:,.0f} t"
+
+
+def explain(claim, fit: SeriesFit | None, others: str) -> str:
+    """One plain sentence: what the claim says, and what the other claims allow instead."""
+    said = f"{claim.series} {claim.period} {claim.measure} {claim.value_text} {claim.unit}"
+    if fit is None:
+        return f"{said} contradicts the other claims on {claim.series}."
+    if claim.measure in RANK_MEASURES:
+        return (f"{said}: the other claims{others} leave no room for this ranking "
+                f"(it would be broken by {rank_violation(claim, fit):,.0f} t).")
+    current = fit.sum_bounds(months_of(claim.start, claim.end))
+    if claim.measure == "level":
+        lo, hi = current[0], current[1]
+        stated = claim_interval(claim).central
+        hint = ""
+        if lo > 0 and (stated > 1.5 * hi or stated < hi / 1.5):
+            hint = " A gap this large usually means another product, destination or unit."
+        return f"{said}: the other claims{others} put it at {_fmt_range(lo, hi)}, not {_fmt(stated, 't')}.{hint}"
+    previous = fit.sum_bounds(_previous(claim))
+    if previous[0] <= 0 or not math.isfinite(previous[1]):
+        return f"{said} cannot hold together with the other claims{others}."
+    lo, hi = current[0] / previous[1], current[1] / previous[0]
+    if claim.measure == "mom_ratio":
+        return f"{said}: the other claims{others} imply {lo:.2f}x to {hi:.2f}x."
+    return f"{said}: the other claims{others} imply {_fmt((lo - 1) * 100, '%')} to {_fmt((hi - 1) * 100, '%')}."
+
+
+def consistency_table(claims: pd.DataFrame, dropped: set[str], fits: dict[str, SeriesFit]) -> pd.DataFrame:
+    records = []
+    for claim in claims.itertuples():
+        fit = fits.get(claim.series)
+        value = residual(claim, fit)
+        if claim.claim_id in dropped:
+            support = set()
+            if fit is not None and claim.measure not in RANK_MEASURES:
+                support = fit.sum_bounds(months_of(claim.start, claim.end))[2]
+            others = f" ({', '.join(sorted(support))})" if support else ""
+            records.append((claim.claim_id, "inconsistent", value, explain(claim, fit, others)))
+        else:
+            records.append((claim.claim_id, "consistent", value, ""))
+    table = pd.DataFrame.from_records(records, columns=CONSISTENCY_COLUMNS)
+    table["residual"] = table["residual"].round(3)
+    return table

@@ -1,0 +1,175 @@
+"""Claims become interval linear constraints on unknown monthly tonnages.
+
+A claim's written precision and qualifier give an interval (data/README.md, "Precision"
+and "Qualifiers"); each claim then yields one or more rows  lo <= sum(coef * x_month) <= hi.
+Growth claims are linear because shipments are non-negative:
+x_t >= r_lo * x_{t-1} and x_t <= r_hi * x_{t-1}.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+from .ledger import RANK_MEASURES
+
+KG_PER_TONNE = 1000.0
+REVISION_ALLOWANCE_T = 2.0  # customs revise totals by a tonne or two (data/README.md)
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Row:
+    """lo <= sum(coef * x[month]) <= hi, stated by one claim."""
+    claim_id: str
+    coefs: tuple[tuple[pd.Period, float], ...]
+    lo: float
+    hi: float
+
+
+@dataclass(frozen=True)
+class Interval:
+    lo: float
+    hi: float
+    central: float  # the value as stated, in the same units; used for point estimates
+
+    @property
+    def half_width(self) -> float:
+        return (self.hi - self.lo) / 2
+
+
+def last_digit_unit(text: str) -> float:
+    """Place value of the last written digit: '52.9' -> 0.1, '27900' -> 100, '1.2e6' -> 1e5."""
+    mantissa, _, exponent = text.lower().lstrip("+-").partition("e")
+    scale = 10.0 ** int(exponent) if exponent else 1.0
+    if "." in mantissa:
+        decimals = len(mantissa.split(".")[1])
+        return 10.0 ** -decimals * scale
+    digits = mantissa.lstrip("0") or "0"
+    trailing = len(digits) - len(digits.rstrip("0")) if digits != "0" else 0
+    return 10.0 ** trailing * scale
+
+
+def stated_interval(value_text: str, qualifier: str) -> tuple[float, float]:
+    """The interval a written figure and its qualifier allow, in the figure's own unit."""
+    value = float(Decimal(value_text))
+    unit = last_digit_unit(value_text)
+    size = abs(value)
+    lo, hi = {
+        "exact": (size - unit / 2, size + unit / 2),
+        "about": (size - unit, size + unit),
+        "nearly": (size - unit, size),
+        "over": (size, INF),
+        "under": (0.0, size),
+    }[qualifier]
+    lo = max(lo, 0.0)
+    return (-hi, -lo) if value < 0 else (lo, hi)
+
+
+def claim_interval(claim) -> Interval:
+    """Interval in model units: tonnes for levels, a multiplier for growth (1.05 = +5%)."""
+    lo, hi = stated_interval(claim.value_text, claim.qualifier)
+    # the middle of what the words allow: "nearly 75" is centred on 74.5, not on 75
+    central = (lo + hi) / 2 if math.isfinite(hi) else float(Decimal(claim.value_text))
+    if claim.measure == "level":
+        factor = 1 / KG_PER_TONNE if claim.unit == "kg" else 1.0
+        lo, hi, central = lo * factor, hi * factor, central * factor
+        if claim.start != claim.end:
+            lo, hi = max(lo - REVISION_ALLOWANCE_T, 0.0), hi + REVISION_ALLOWANCE_T
+        return Interval(lo, hi, central)
+    if claim.measure in ("mom_pct", "yoy_pct"):
+        return Interval(max(1 + lo / 100, 0.0), 1 + hi / 100, 1 + central / 100)
+    if claim.measure == "mom_ratio":
+        return Interval(max(lo, 0.0), hi, central)
+    raise ValueError(f"{claim.measure} has no numeric interval")
+
+
+def months_of(start: pd.Period, end: pd.Period) -> list[pd.Period]:
+    return list(pd.period_range(start, end, freq="M"))
+
+
+def _sum(months, sign=1.0):
+    return [(m, sign) for m in months]
+
+
+def _ratio_rows(claim_id, current, previous, interval: Interval) -> list[Row]:
+    """current >= r_lo * previous and current <= r_hi * previous."""
+    rows = [Row(claim_id, tuple(_sum(current) + [(m, -interval.lo) for m in previous]), 0.0, INF)]
+    if math.isfinite(interval.hi):
+        rows.append(Row(claim_id, tuple(_sum(current) + [(m, -interval.hi) for m in previous]), -INF, 0.0))
+    return rows
+
+
+def _rank_rows(claim, window: tuple[pd.Period, pd.Period]) -> list[Row]:
+    """Periods after the 'since' month are lower (highest_since) or higher (lowest_since);
+    the 'since' period itself is at least as high (or low). Only periods inside the window count."""
+    first, last = window
+    period = months_of(claim.start, claim.end)
+    since = pd.Period(claim.value_text, freq="M")
+    length = len(period)
+    step = 12 if length > 1 else 1  # ranges compare with the same range in earlier years
+    higher = claim.measure == "highest_since"
+    rows = []
+    shift = step
+    while True:
+        start = claim.start - shift
+        if start < since or start < first:
+            break
+        other = months_of(start, start + (length - 1))
+        if other[-1] <= last:
+            # other - period <= 0 when the period is the highest; >= 0 when the lowest
+            coefs = tuple(_sum(other) + _sum(period, -1.0))
+            is_since = start == since
+            if higher:
+                rows.append(Row(claim.claim_id, coefs, 0.0, INF) if is_since else Row(claim.claim_id, coefs, -INF, 0.0))
+            else:
+                rows.append(Row(claim.claim_id, coefs, -INF, 0.0) if is_since else Row(claim.claim_id, coefs, 0.0, INF))
+        shift += step
+    return rows
+
+
+def claim_rows(claim, window: tuple[pd.Period, pd.Period]) -> list[Row]:
+    """All rows one claim imposes on its series (rank rows only inside the window)."""
+    period = months_of(claim.start, claim.end)
+    if claim.measure in RANK_MEASURES:
+        return _rank_rows(claim, window)
+    interval = claim_interval(claim)
+    if claim.measure == "level":
+        return [Row(claim.claim_id, tuple(_sum(period)), interval.lo, interval.hi)]
+    lag = 12 if claim.measure == "yoy_pct" else 1
+    previous = [m - lag for m in period]
+    return _ratio_rows(claim.claim_id, period, previous, interval)
+
+
+def reach(claim) -> tuple[pd.Period, pd.Period]:
+    """The months a non-rank claim involves (a growth rate reaches back to its base period)."""
+    lag = {"yoy_pct": 12, "mom_pct": 1, "mom_ratio": 1}.get(claim.measure, 0)
+    return claim.start - lag, claim.end
+
+
+def series_window(claims: pd.DataFrame) -> tuple[pd.Period, pd.Period] | None:
+    """Months a series' claims reach; rankings never widen it (they may reach back to 2020)."""
+    spans = [reach(c) for c in claims.itertuples() if c.measure not in RANK_MEASURES]
+    spans += [(c.start, c.end) for c in claims.itertuples() if c.measure in RANK_MEASURES]
+    if not spans:
+        return None
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+@dataclass
+class SeriesConstraints:
+    series: str
+    window: tuple[pd.Period, pd.Period]
+    rows: list[Row] = field(default_factory=list)
+
+
+def build_constraints(claims: pd.DataFrame) -> dict[str, SeriesConstraints]:
+    """Rows for every series in `claims` (a ledger claims frame)."""
+    built = {}
+    for series, group in claims.groupby("series", sort=True):
+        window = series_window(group)
+        rows = [row for claim in group.itertuples() for row in claim_rows(claim, window)]
+        built[series] = SeriesConstraints(series, window, rows)
+    return built
