@@ -64,28 +64,40 @@ def _feasible_without(lp_rows, n, dropped: set[str]) -> bool:
     return IntervalLP(n, rows).feasible() if rows else True
 
 
-def _smallest_removal(lp_rows, n, corroborated: dict[str, int]) -> set[str]:
+def looseness(claim) -> int:
+    """How vague a statement is; among equally small fixes, the vaguer claims are set aside."""
+    if claim.measure in RANK_MEASURES:
+        return 3
+    return {"exact": 0, "about": 1}.get(claim.qualifier, 2)
+
+
+def _smallest_removal(lp_rows, n, corroborated: dict[str, int], vague: dict[str, int]) -> set[str]:
     ids = sorted({r[0] for r in lp_rows})
+
+    def preference(dropped):
+        return (sum(corroborated[c] for c in dropped), -sum(vague[c] for c in dropped), sorted(dropped))
+
     for size in range(1, MAX_BRUTE_FORCE_SET + 1):
         candidates = [set(combo) for combo in itertools.combinations(ids, size)
                       if _feasible_without(lp_rows, n, set(combo))]
         if candidates:
-            return min(candidates, key=lambda s: (sum(corroborated[c] for c in s), sorted(s, reverse=True)))
-    # many contradictions at once: drop the least corroborated claim that helps most, repeatedly
+            return min(candidates, key=preference)
+    # many contradictions at once: set aside the least corroborated, vaguest claims until the rest hold
     dropped: set[str] = set()
     while not _feasible_without(lp_rows, n, dropped):
         remaining = [c for c in ids if c not in dropped]
-        dropped.add(min(remaining, key=lambda c: (corroborated[c], c)))
+        dropped.add(min(remaining, key=lambda c: preference({c})))
     return dropped
 
 
 def find_contradictions(claims: pd.DataFrame) -> set[str]:
     """Claim ids to set aside so the rest of the ledger holds together."""
     corroborated = corroboration(claims)
+    vague = {c.claim_id: looseness(c) for c in claims.itertuples()}
     dropped: set[str] = set()
     for lp_rows, n in _component_problems(claims):
         if not _feasible_without(lp_rows, n, set()):
-            dropped |= _smallest_removal(lp_rows, n, corroborated)
+            dropped |= _smallest_removal(lp_rows, n, corroborated, vague)
     return dropped
 
 

@@ -1,0 +1,176 @@
+"""Reconstruction of the shipped ledger against hand derivations, and contradiction handling."""
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from magnet_briefing.engine import reconstruct, write_csvs
+from magnet_briefing.ledger import load_ledger
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    ledger = load_ledger(ROOT / "data")
+    return ledger, reconstruct(ledger.claims)
+
+
+def stated(ledger, claim_id) -> float:
+    return float(ledger.claims.set_index("claim_id").loc[claim_id, "value"])
+
+
+def row(result, series, month):
+    table = result.monthly
+    found = table[(table["series"] == series) & (table["month"] == month)]
+    assert len(found) == 1, f"{series} {month} missing from monthly table"
+    return found.iloc[0]
+
+
+def assert_derived(result, series, month, by_hand, tolerance=0.001):
+    got = row(result, series, month)
+    assert got["basis"] == "derived"
+    assert got["low"] <= by_hand <= got["high"]
+    assert got["estimate"] == pytest.approx(by_hand, rel=tolerance)
+    return got
+
+
+def test_april_2025_from_mays_fall(shipped):
+    ledger, result = shipped
+    by_hand = stated(ledger, "c01") / (1 + stated(ledger, "c02") / 100)  # 1238 / (1 - 0.529)
+    got = assert_derived(result, "magnets/world", "2025-04", by_hand)
+    assert {"c01", "c02"} <= set(got["claims"].split())
+
+
+def test_may_2024_from_year_on_year_fall(shipped):
+    ledger, result = shipped
+    assert_derived(result, "magnets/world", "2024-05", stated(ledger, "c01") / (1 + stated(ledger, "c04") / 100))
+
+
+def test_june_2024_two_independent_routes_agree(shipped):
+    ledger, result = shipped
+    from_yoy = stated(ledger, "c20") / (1 + stated(ledger, "c22") / 100)
+    h1_2024 = stated(ledger, "c25") / (1 + stated(ledger, "c19") / 100)
+    jan_may_2024 = stated(ledger, "c05") / (1 + stated(ledger, "c06") / 100)
+    from_h1 = h1_2024 - jan_may_2024
+    assert from_yoy == pytest.approx(from_h1, rel=0.001)
+    got = assert_derived(result, "magnets/world", "2024-06", from_yoy)
+    assert got["estimate"] == pytest.approx(from_h1, rel=0.001)
+
+
+def test_q1_2025_is_a_derived_total_and_its_months_stay_bounded(shipped):
+    ledger, result = shipped
+    april = stated(ledger, "c01") / (1 + stated(ledger, "c02") / 100)
+    by_hand = stated(ledger, "c05") - stated(ledger, "c01") - april
+    total = row(result, "magnets/world", "2025-01..2025-03")
+    assert total["basis"] == "derived"
+    assert total["estimate"] == pytest.approx(by_hand, rel=0.001)
+    for month in ("2025-01", "2025-02", "2025-03"):
+        got = row(result, "magnets/world", month)
+        assert got["basis"] == "bounded" and math.isnan(got["estimate"])
+        assert 0 < got["low"] < got["high"] < total["high"]
+    # "highest since January": July caps February and March, and January is at least July
+    july = row(result, "magnets/world", "2025-07")
+    assert row(result, "magnets/world", "2025-01")["low"] == pytest.approx(july["low"])
+    assert row(result, "magnets/world", "2025-03")["high"] == pytest.approx(july["high"])
+
+
+def test_us_germany_and_rare_earths(shipped):
+    ledger, result = shipped
+    assert_derived(result, "magnets/US", "2025-05", stated(ledger, "c23") / (1 + stated(ledger, "c24") / 100))
+    assert_derived(result, "magnets/DE", "2025-06", stated(ledger, "c12") / (1 + stated(ledger, "c13") / 100))
+    assert_derived(result, "rare_earths/world", "2025-04", stated(ledger, "c35") / (1 + stated(ledger, "c36") / 100))
+
+
+def test_reported_months_show_the_stated_figure(shipped):
+    ledger, result = shipped
+    for claim_id, month in (("c01", "2025-05"), ("c20", "2025-06"), ("c08", "2025-07")):
+        got = row(result, "magnets/world", month)
+        assert got["basis"] == "reported"
+        assert got["estimate"] == stated(ledger, claim_id)
+        assert claim_id in got["claims"].split()
+
+
+def test_month_no_claim_reaches_is_unknown_not_invented(shipped):
+    _, result = shipped
+    got = row(result, "magnets/DE", "2025-01")
+    assert got["basis"] == "unknown" and math.isnan(got["estimate"]) and got["claims"] == ""
+    # August 2024 only has a floor ("May 2025 was the lowest since 2020"), no ceiling
+    august = row(result, "magnets/world", "2024-08")
+    assert august["basis"] == "unknown" and august["low"] > 1000 and math.isinf(august["high"])
+
+
+def test_shipped_ledger_is_consistent(shipped):
+    _, result = shipped
+    assert set(result.consistency["status"]) == {"consistent"}
+    assert result.consistency["claim_id"].is_unique
+
+
+def test_csv_contract(shipped, tmp_path):
+    _, result = shipped
+    write_csvs(result, tmp_path)
+    monthly = pd.read_csv(tmp_path / "monthly.csv", keep_default_na=False)
+    assert list(monthly.columns) == ["series", "month", "estimate", "low", "high", "basis", "claims"]
+    unpinned = monthly[monthly["basis"].isin(["bounded", "unknown"])]
+    assert (unpinned["estimate"] == "").all()
+    assert (monthly.loc[monthly["basis"] == "unknown", "high"] == "").all()
+    consistency = pd.read_csv(tmp_path / "consistency.csv", keep_default_na=False)
+    assert list(consistency.columns) == ["claim_id", "status", "residual", "reason"]
+
+
+def add_claims(ledger, rows):
+    extra = pd.DataFrame(rows)
+    template = ledger.claims.iloc[[0] * len(extra)].reset_index(drop=True)
+    for column in extra:
+        template[column] = extra[column]
+    template["value"] = template["value_text"].astype(float)
+    template["start"] = template["period"].map(lambda p: pd.Period(p, freq="M"))
+    template["end"] = template["start"]
+    return pd.concat([ledger.claims, template], ignore_index=True)
+
+
+def test_conflicting_claim_is_set_aside_and_explained(shipped):
+    ledger, _ = shipped
+    # a rare-earths tonnage mislabelled as magnets, against c01 and c27 that corroborate each other
+    claims = add_claims(ledger, [{"claim_id": "x1", "period": "2025-05", "value_text": "5864.6", "unit": "t",
+                                  "measure": "level", "source_id": "trendforce-2025-06-11"}])
+    result = reconstruct(claims)
+    status = result.consistency.set_index("claim_id")
+    assert status.loc["x1", "status"] == "inconsistent"
+    assert (status.drop(index="x1")["status"] == "consistent").all()
+    reason = status.loc["x1", "reason"]
+    assert "c01" in reason and "5,865" in reason
+    assert status.loc["x1", "residual"] == pytest.approx(1238 - 5864.6, abs=1)
+    # the reconstruction is the one without the bad claim, not an average
+    assert row(result, "magnets/world", "2025-05")["estimate"] == 1238
+
+
+def test_conflict_between_two_corroborating_claims_and_one_loner(tmp_path):
+    folder = tmp_path
+    (folder / "sources.csv").write_text("source_id,publisher,title,published,url\n"
+                                        "a,A,A,2025-06,\nb,B,B,2025-06,\nc,C,C,2025-06,\n")
+    (folder / "claims.csv").write_text(
+        "claim_id,series,period,measure,value,unit,qualifier,source_id\n"
+        "k1,magnets/world,2025-06,mom_pct,157,%,exact,a\n"
+        "k2,magnets/world,2025-06,mom_ratio,2.6,x,about,b\n"
+        "k3,magnets/world,2025-06,mom_pct,-40,%,exact,c\n"
+        "k4,magnets/world,2025-05,level,1238,t,exact,a\n")
+    result = reconstruct(load_ledger(folder).claims)
+    status = result.consistency.set_index("claim_id")["status"]
+    assert status.to_dict() == {"k1": "consistent", "k2": "consistent", "k3": "inconsistent", "k4": "consistent"}
+    june = row(result, "magnets/world", "2025-06")
+    assert june["basis"] == "derived" and june["estimate"] == pytest.approx(1238 * 2.57, rel=0.001)
+
+
+def test_contradictory_rankings_do_not_crash(tmp_path):
+    (tmp_path / "sources.csv").write_text("source_id,publisher,title,published,url\na,A,A,2025-06,\nb,B,B,2025-06,\n")
+    (tmp_path / "claims.csv").write_text(
+        "claim_id,series,period,measure,value,unit,qualifier,source_id\n"
+        "r1,magnets/world,2025-05,level,1238,t,exact,a\n"
+        "r2,magnets/world,2025-04,level,2628,t,exact,a\n"
+        "r3,magnets/world,2025-05,highest_since,2025-03,month,exact,b\n")
+    result = reconstruct(load_ledger(tmp_path).claims)
+    status = result.consistency.set_index("claim_id")
+    assert status.loc["r3", "status"] == "inconsistent"
+    assert "ranking" in status.loc["r3", "reason"]
