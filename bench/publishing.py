@@ -1,0 +1,96 @@
+"""Publishing: one edition end to end against the floor of the stack, and the size of each output.
+
+The floor is what any papermill + nbconvert pipeline pays here: a fresh interpreter, a kernel
+start, one trivial cell and an HTML export. Both are timed as separate processes, best of REPEATS.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from magnet_briefing.ledger import load_ledger
+from magnet_briefing.parameters import read_params_file, resolve
+from magnet_briefing.paths import PROJECT_ROOT, resolve_data_folder
+from magnet_briefing.publish import build_edition
+from magnet_briefing.publish.labels import file_size_label
+from magnet_briefing.publish.notebook import KERNEL_ARGUMENTS
+
+REPEATS = 2
+MAX_RATIO = 2.0
+SIZE_TARGETS = {"briefing.html": 1_500_000, "briefing.pdf": 1_000_000, "briefing.eml": 2_500_000}
+SIZE_LABELS = {"briefing.html": "1.5 MB", "briefing.pdf": "1 MB", "briefing.eml": "2.5 MB"}
+
+FLOOR_SCRIPT = f"""
+import sys
+sys.modules.setdefault("rfc3987_syntax", None)  # the same import shortcut as magnet_briefing.publish
+import papermill
+from nbconvert import HTMLExporter
+source, executed_path, html_path = sys.argv[1:4]
+executed = papermill.execute_notebook(source, executed_path, kernel_name="python3", progress_bar=False,
+                                      extra_arguments={KERNEL_ARGUMENTS!r})
+html, _ = HTMLExporter().from_notebook_node(executed)
+open(html_path, "w", encoding="utf-8").write(html)
+"""
+
+
+def _best_seconds(command: list[str]) -> float:
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def floor_seconds(workdir: Path) -> float:
+    one_cell = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")],
+                                        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    source = workdir / "one-cell.ipynb"
+    nbformat.write(one_cell, str(source))
+    return _best_seconds([sys.executable, "-c", FLOOR_SCRIPT, str(source), str(workdir / "one-cell.out.ipynb"),
+                          str(workdir / "one-cell.html")])
+
+
+def report_seconds(reports_root: Path) -> float:
+    return _best_seconds([sys.executable, "-m", "magnet_briefing", "report", "--reports", str(reports_root)])
+
+
+def stage_seconds(reports_root: Path) -> dict[str, float]:
+    params = read_params_file(PROJECT_ROOT / "params.yaml")
+    ledger = load_ledger(resolve_data_folder(params.get("data") or "data"))
+    built = build_edition(resolve(params, ledger), ledger, reports_root=reports_root, say=lambda line: None)
+    return built.stage_seconds
+
+
+def _print_table(title: str, rows: list[tuple[str, str, str, str]]) -> None:
+    header = ("measure", "value", "target", "")
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(4)]
+    print(title)
+    for row in [header] + rows:
+        print(f"  {row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip())
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-publishing-") as tmp:
+        workdir = Path(tmp)
+        floor = floor_seconds(workdir)
+        end_to_end = report_seconds(workdir / "reports")
+        stages = stage_seconds(workdir / "stages")
+        edition = next(path for path in (workdir / "reports").iterdir() if path.is_dir() and not path.name.startswith("."))
+        ratio = end_to_end / floor
+        rows = [
+            ("floor: papermill 1 cell + nbconvert HTML", f"{floor:.2f} s", "", ""),
+            ("end to end: python -m magnet_briefing report", f"{end_to_end:.2f} s",
+             f"<= {MAX_RATIO * floor:.2f} s", ""),
+            ("ratio end to end / floor", f"{ratio:.2f}x", f"<= {MAX_RATIO:.1f}x", "ok" if ratio <= MAX_RATIO else "OVER"),
+        ]
+        rows += [(f"  stage (in process): {name}", f"{seconds:.2f} s", "", "") for name, seconds in stages.items()]
+        for name, limit in SIZE_TARGETS.items():
+            size = (edition / name).stat().st_size
+            rows.append((name, file_size_label(size), f"<= {SIZE_LABELS[name]}", "ok" if size <= limit else "OVER"))
+        _print_table(f"Publishing benchmark: edition {edition.name}, best of {REPEATS} runs", rows)

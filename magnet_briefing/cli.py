@@ -1,0 +1,117 @@
+"""Command line used by the Makefile: `report` builds one edition, `editions` builds them all."""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+
+from .ledger import Ledger, LedgerError, load_ledger
+from .parameters import DEFAULTS, ParameterError, check_names, read_params_file, resolve
+from .paths import PROJECT_ROOT, resolve_data_folder
+from .publish.build import NOTEBOOK, OUTPUT_FILES, REPORTS_ROOT, BuildError, build_edition, build_editions
+from .publish.labels import file_size_label
+
+PARAMS_FILE = PROJECT_ROOT / "params.yaml"
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it from here."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_inputs(args: argparse.Namespace) -> tuple[dict, Ledger]:
+    """params.yaml with the command-line overrides, and the validated ledger."""
+    params_path = Path(args.params) if args.params else PARAMS_FILE
+    if args.params and not params_path.exists():
+        raise ParameterError(f"{args.params}: file not found")
+    params = read_params_file(params_path)
+    check_names(params, where=shown(params_path))
+    if getattr(args, "month", None):
+        params["month"] = args.month
+    if args.data:
+        params["data"] = args.data
+    ledger = load_ledger(resolve_data_folder(params.get("data") or DEFAULTS["data"]))
+    return params, ledger
+
+
+def run_report(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    params, ledger = load_inputs(args)
+    edition = resolve(params, ledger)
+    print(f"==> Edition {edition.month} from {shown(ledger.folder)} ({len(ledger.claims)} claims)", flush=True)
+    try:
+        built = build_edition(edition, ledger, reports_root=Path(args.reports), notebook=Path(args.notebook),
+                              say=lambda line: print(line, flush=True))
+    except BuildError as error:
+        print(f"error: {error.summary}", file=sys.stderr)
+        if error.kept_notebook:
+            print(f"       the failed notebook is kept at {shown(error.kept_notebook)}", file=sys.stderr)
+        print(f"       {shown(Path(args.reports) / edition.month)} was left as it was", file=sys.stderr)
+        return 1
+    print(f"Done in {time.perf_counter() - started:.1f} s. Edition {edition.month} is in {shown(built.folder)}/:")
+    for name in OUTPUT_FILES:
+        path = built.folder / name
+        if path.exists():
+            print(f"    {name:<16} {file_size_label(path.stat().st_size):>9}")
+    print(f"Index of all editions: {shown(Path(args.reports) / 'index.html')}")
+    return 0
+
+
+def run_editions(args: argparse.Namespace) -> int:
+    params, ledger = load_inputs(args)
+    outcomes = build_editions(params, ledger, reports_root=Path(args.reports), notebook=Path(args.notebook),
+                              workers=args.jobs, say=lambda line: print(line, flush=True))
+    if not outcomes:
+        print("No edition months between control_start and the latest month with data.", file=sys.stderr)
+        return 1
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} editions built in {shown(Path(args.reports))}/ "
+          f"(index: {shown(Path(args.reports) / 'index.html')})")
+    for outcome in failed:
+        print(f"    FAILED {outcome.month}: {outcome.message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m magnet_briefing",
+                                     description="Monthly briefings on China's rare-earth magnet exports.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="build one edition into reports/<YYYY-MM>/")
+    report.add_argument("--month", help="edition month YYYY-MM (default: params.yaml, 'latest')")
+    report.set_defaults(run=run_report)
+    editions = commands.add_parser("editions", help="build every month from control_start to the latest data")
+    editions.add_argument("--jobs", type=int, default=None, help="parallel builds (default: all cores)")
+    editions.set_defaults(run=run_editions)
+    for command in (report, editions):
+        command.add_argument("--data", help="ledger folder with claims.csv and sources.csv")
+        command.add_argument("--params", help=f"parameter file (default: {shown(PARAMS_FILE)})")
+        command.add_argument("--reports", default=str(REPORTS_ROOT), help="output folder (default: reports/)")
+        command.add_argument("--notebook", default=str(NOTEBOOK), help="briefing notebook to execute")
+    return parser
+
+
+def _stop_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        return args.run(args)
+    except LedgerError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"error: the ledger has {len(error.problems)} problem(s); nothing was built", file=sys.stderr)
+        return 1
+    except ParameterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous editions are untouched", file=sys.stderr)
+        return 130

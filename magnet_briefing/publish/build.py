@@ -1,0 +1,217 @@
+"""Build editions: execute the notebook, write every output in a staging folder, swap it into place."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+import pandas as pd
+
+from ..edition import headline, write_tables
+from ..ledger import Ledger
+from ..parameters import EditionParameters, ParameterError, resolve
+from ..paths import PROJECT_ROOT
+from ..periods import parse_month
+from . import folders
+from . import pdf as pdf_stage
+from .html import STYLESHEET, render_html
+from .index import write_edition_record, write_index
+from .mail import build_email, email_bytes
+from .notebook import NotebookFailed, email_charts, execute_notebook, read_notebook
+
+REPORTS_ROOT = PROJECT_ROOT / "reports"
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "briefing.ipynb"
+OUTPUT_FILES = ("briefing.html", "briefing.pdf", "briefing.eml", "briefing.ipynb",
+                "monthly.csv", "consistency.csv", "edition.json")
+
+
+class BuildError(Exception):
+    """An edition that could not be built; the previous edition, if any, is untouched."""
+
+    def __init__(self, month: str, summary: str, kept_notebook: Path | None = None):
+        super().__init__(summary)
+        self.month = month
+        self.summary = summary
+        self.kept_notebook = kept_notebook
+
+
+@dataclass(frozen=True)
+class EditionBuild:
+    month: str
+    folder: Path
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EditionOutcome:
+    month: str
+    ok: bool
+    seconds: float
+    message: str = ""
+
+
+def _silent(_: str) -> None:
+    pass
+
+
+def _warm_up_renderers() -> None:
+    """Pay the HTML and PDF stages' imports and font loading ahead of time."""
+    try:
+        render_html(nbformat.v4.new_notebook(), title="", month="2000-01")
+        pdf_stage.warm_up(STYLESHEET)
+    except Exception:  # only an optimisation: the real stage will report any problem
+        pass
+
+
+def _write_html_and_pdf(staging: Path, title: str, month: str, headline_text: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        executed = read_notebook(staging / "briefing.ipynb")
+        html = render_html(executed, title=title, month=month, headline=headline_text)
+        (staging / "briefing.html").write_text(html, encoding="utf-8")
+        pdf_stage.write_pdf(html, staging / "briefing.pdf", staging)
+
+
+def _start_helper(background: bool) -> ProcessPoolExecutor | None:
+    """A forked process for work that need not wait for the kernel: the tables, and warming up
+    the HTML and PDF renderers, which then render on another core."""
+    if not background or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+
+
+def notebook_parameters(params: EditionParameters, ledger: Ledger) -> dict:
+    """The ledger folder goes in as an absolute path, so the notebook's working folder does not matter."""
+    return {**params.notebook_parameters(), "data": str(Path(ledger.folder).resolve())}
+
+
+def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Path = REPORTS_ROOT,
+                  notebook: Path = NOTEBOOK, say: Callable[[str], None] = print,
+                  update_index: bool = True, clean_up_leftovers: bool = True,
+                  render_in_background: bool = True) -> EditionBuild:
+    """Build reports_root/<month>/ atomically; raise BuildError if the notebook fails.
+
+    render_in_background overlaps the renderers' start-up with the kernel; builds that run
+    many editions in one process turn it off, their imports are paid once anyway.
+    """
+    reports_root, notebook = Path(reports_root).resolve(), Path(notebook).resolve()
+    month = params.month
+    seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(name: str):
+        say(f"==> {name}")
+        started = time.perf_counter()
+        yield
+        seconds[name] = time.perf_counter() - started
+
+    if not notebook.exists():
+        raise BuildError(month, f"{notebook}: notebook not found")
+    if clean_up_leftovers:
+        folders.clean_leftovers(reports_root)
+    head = headline(params, ledger)
+    staging = folders.make_staging_folder(reports_root, month)
+    helper = _start_helper(render_in_background)
+    try:
+        with stage("Executing notebook"):
+            tables = helper.submit(write_tables, ledger, staging) if helper else None
+            if helper:
+                helper.submit(_warm_up_renderers)
+            try:
+                executed = execute_notebook(notebook, staging / "briefing.ipynb",
+                                            notebook_parameters(params, ledger))
+            except NotebookFailed as failure:
+                kept = folders.keep_failed_notebook(staging / "briefing.ipynb", reports_root, month)
+                raise BuildError(month, f"the notebook failed: {failure.summary}", kept) from None
+        with stage("Writing tables"):
+            if tables:
+                tables.result()
+            else:
+                write_tables(ledger, staging)
+        with stage("Writing HTML and PDF"):
+            render = (staging, head.title, month, head.headline)
+            if helper:
+                helper.submit(_write_html_and_pdf, *render).result()
+            else:
+                _write_html_and_pdf(*render)
+        with stage("Writing e-mail draft"):
+            pdf = (staging / "briefing.pdf").read_bytes()
+            message = build_email(head, month, email_charts(executed), pdf, to=params.email_to)
+            (staging / "briefing.eml").write_bytes(email_bytes(message))
+        write_edition_record(staging, month, head.title, head.headline)
+        final = reports_root / month
+        folders.move_into_place(staging, final)
+    finally:
+        if helper:
+            helper.shutdown(cancel_futures=True)
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    folders.forget_failed_notebook(reports_root, month)
+    if update_index:
+        with stage(f"Updating {reports_root.name}/index.html"):
+            write_index(reports_root)
+    return EditionBuild(month=month, folder=final, stage_seconds=seconds)
+
+
+def edition_months(params: dict, ledger: Ledger) -> list[str]:
+    """control_start to the latest month with data; raises ParameterError if the base parameters are bad."""
+    latest = resolve({**params, "month": "latest"}, ledger)
+    months = pd.period_range(parse_month(latest.control_start), parse_month(latest.month), freq="M")
+    return [str(month) for month in months]
+
+
+def _build_month(params: dict, month: str, ledger: Ledger, reports_root: Path, notebook: Path) -> EditionOutcome:
+    started = time.perf_counter()
+
+    def outcome(ok: bool, message: str = "") -> EditionOutcome:
+        return EditionOutcome(month, ok, time.perf_counter() - started, message)
+
+    try:
+        edition = resolve({**params, "month": month}, ledger)
+        build_edition(edition, ledger, reports_root=reports_root, notebook=notebook, say=_silent,
+                      update_index=False, clean_up_leftovers=False, render_in_background=False)
+    except ParameterError as error:
+        return outcome(False, str(error))
+    except BuildError as error:
+        kept = f" (failed notebook: {error.kept_notebook})" if error.kept_notebook else ""
+        return outcome(False, error.summary + kept)
+    except Exception as error:  # one month's bug must not stop the others
+        return outcome(False, f"{type(error).__name__}: {error}")
+    return outcome(True)
+
+
+def build_editions(params: dict, ledger: Ledger, *, months: list[str] | None = None,
+                   reports_root: Path = REPORTS_ROOT, notebook: Path = NOTEBOOK,
+                   workers: int | None = None, say: Callable[[str], None] = print) -> list[EditionOutcome]:
+    """Build every month in parallel; failures are collected, not raised. Outcomes are in month order."""
+    reports_root = Path(reports_root).resolve()
+    months = edition_months(params, ledger) if months is None else list(months)
+    if not months:
+        return []
+    workers = max(1, min(workers or os.cpu_count() or 1, len(months)))
+    folders.clean_leftovers(reports_root)
+    say(f"==> Building {len(months)} editions ({months[0]} to {months[-1]}) with {workers} workers")
+    outcomes = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_build_month, params, month, ledger, reports_root, Path(notebook)): month
+                   for month in months}
+        for done, future in enumerate(as_completed(futures), start=1):
+            try:
+                result = future.result()
+            except Exception as error:  # the worker process itself died
+                result = EditionOutcome(futures[future], False, 0.0, f"worker failed: {error or type(error).__name__}")
+            outcomes.append(result)
+            status = "ok" if result.ok else f"FAILED: {result.message}"
+            say(f"    [{done}/{len(months)}] {result.month} {status} ({result.seconds:.1f} s)")
+    if any(result.ok for result in outcomes):
+        write_index(reports_root)
+    return sorted(outcomes, key=lambda result: result.month)

@@ -1,0 +1,79 @@
+"""reports/index.html, rebuilt from the edition.json that every edition folder carries."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from html import escape
+from pathlib import Path
+
+from .labels import month_label
+
+RECORD_NAME = "edition.json"
+INDEX_NAME = "index.html"
+EDITION_FOLDER = re.compile(r"^\d{4}-\d{2}$")
+LINKS = (("briefing.html", "HTML"), ("briefing.pdf", "PDF"), ("briefing.eml", "E-mail draft"),
+         ("monthly.csv", "monthly.csv"), ("consistency.csv", "consistency.csv"),
+         ("briefing.ipynb", "Notebook"))
+
+INDEX_CSS = """
+body{margin:2.5rem auto;padding:0 1.25rem;max-width:52rem;color:#1d2126;
+font:16px/1.5 "Source Sans 3","Source Sans Pro","Helvetica Neue",Helvetica,Arial,"DejaVu Sans",sans-serif}
+h1{font-size:1.6rem;margin:0 0 1.2rem;border-top:4px solid #9b2a1e;padding-top:.6rem}
+ol{list-style:none;margin:0;padding:0}
+li{padding:.9rem 0;border-bottom:1px solid #d6dade}
+.month{font-weight:700;font-size:1.1rem}
+.headline{margin:.2rem 0 .35rem;color:#3c434a}
+.files a{margin-right:.9rem;font-size:.9rem;color:#9b2a1e}
+""".strip()
+
+
+def write_edition_record(folder: Path, month: str, title: str, headline: str) -> None:
+    record = {"month": month, "title": title, "headline": headline}
+    (folder / RECORD_NAME).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_edition_records(reports_root: Path) -> list[dict]:
+    """Every complete edition folder, newest first; folders without a readable record are skipped."""
+    records = []
+    for folder in reports_root.iterdir() if reports_root.is_dir() else []:
+        if not (folder.is_dir() and EDITION_FOLDER.match(folder.name)):
+            continue
+        try:
+            record = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        record["month"] = folder.name
+        record["files"] = [name for name, _ in LINKS if (folder / name).exists()]
+        records.append(record)
+    return sorted(records, key=lambda record: record["month"], reverse=True)
+
+
+def render_index(records: list[dict]) -> str:
+    items = []
+    for record in records:
+        month = record["month"]
+        labels = dict(LINKS)
+        links = " ".join(f'<a href="{month}/{name}">{escape(labels[name])}</a>' for name in record["files"])
+        main_link = f"{month}/briefing.html" if "briefing.html" in record["files"] else f"{month}/"
+        items.append(
+            f'<li><a class="month" href="{main_link}">{escape(month_label(month))}</a>'
+            f' <span class="title">{escape(record.get("title", ""))}</span>'
+            f'<p class="headline">{escape(record.get("headline", ""))}</p>'
+            f'<p class="files">{links}</p></li>')
+    body = "\n".join(items) if items else "<li>No editions yet: run <code>make report</code>.</li>"
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<title>China rare-earth magnet exports: briefings</title>\n"
+            f"<style>{INDEX_CSS}</style>\n</head>\n<body>\n"
+            "<h1>China rare-earth magnet exports: monthly briefings</h1>\n"
+            f"<ol>\n{body}\n</ol>\n</body>\n</html>\n")
+
+
+def write_index(reports_root: Path) -> Path:
+    """Written to a temporary name and renamed, so a reader never sees half a file."""
+    target = reports_root / INDEX_NAME
+    partial = reports_root / f".{INDEX_NAME}.{os.getpid()}.partial"
+    partial.write_text(render_index(read_edition_records(reports_root)), encoding="utf-8")
+    os.replace(partial, target)
+    return target

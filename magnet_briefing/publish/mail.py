@@ -1,0 +1,88 @@
+"""The e-mail draft: key points and a few charts in the body, the full briefing as a PDF attachment.
+
+Mail clients strip data: URIs and external stylesheets, so charts travel as CID images in
+multipart/related and every style is inline.
+"""
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.policy import SMTP
+from html import escape
+
+from ..edition import Headline
+from .labels import month_label
+
+FONT = "font-family:Georgia,'Times New Roman',serif;"
+SANS = "font-family:'Helvetica Neue',Helvetica,Arial,sans-serif;"
+CHART_WIDTH_PX = 600
+
+
+def email_subject(head: Headline, month: str) -> str:
+    """Title and headline figure; the month is added if the title does not carry it."""
+    title = head.title
+    if month not in title and month_label(month) not in title:
+        title = f"{title} ({month_label(month)})"
+    subject = f"{title} — {head.headline}" if head.headline else title
+    return " ".join(subject.split())
+
+
+def pdf_attachment_name(month: str) -> str:
+    return f"rare-earth-magnet-briefing-{month}.pdf"
+
+
+def _plain_text(head: Headline, month: str, chart_count: int) -> str:
+    lines = [head.title, month_label(month), ""]
+    if head.headline:
+        lines += [head.headline, ""]
+    if head.key_points:
+        lines += ["Key points"] + [f"- {point}" for point in head.key_points] + [""]
+    where = "Charts and the full briefing are" if chart_count else "The full briefing is"
+    lines.append(f"{where} in the attached PDF ({pdf_attachment_name(month)}).")
+    return "\n".join(lines) + "\n"
+
+
+def _html_body(head: Headline, month: str, chart_cids: list[str]) -> str:
+    points = "".join(f'<li style="margin:0 0 8px;">{escape(point)}</li>' for point in head.key_points)
+    charts = "".join(
+        f'<p style="margin:0 0 16px;"><img src="cid:{cid}" width="{CHART_WIDTH_PX}" alt="Chart {number}" '
+        f'style="display:block;width:100%;max-width:{CHART_WIDTH_PX}px;height:auto;border:0;"></p>'
+        for number, cid in enumerate(chart_cids, start=1))
+    headline = (f'<p style="margin:0 0 16px;font-size:17px;color:#333;">{escape(head.headline)}</p>'
+                if head.headline else "")
+    key_points = (f'<h2 style="{SANS}font-size:15px;margin:20px 0 8px;">Key points</h2>'
+                  f'<ul style="margin:0 0 16px;padding-left:20px;">{points}</ul>' if points else "")
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(head.title)}</title></head>"
+        f'<body style="margin:0;padding:0;background:#ffffff;">'
+        f'<div style="{FONT}max-width:{CHART_WIDTH_PX}px;margin:0 auto;padding:16px;color:#1d2126;'
+        'font-size:15px;line-height:1.5;">'
+        f'<p style="{SANS}margin:0;font-size:11px;letter-spacing:1px;text-transform:uppercase;color:#9b2a1e;'
+        f'border-top:3px solid #9b2a1e;padding-top:6px;">Monthly briefing &middot; {escape(month_label(month))}</p>'
+        f'<h1 style="{SANS}font-size:22px;line-height:1.2;margin:6px 0 10px;">{escape(head.title)}</h1>'
+        f"{headline}{key_points}{charts}"
+        f'<p style="{SANS}margin:16px 0 0;font-size:12px;color:#5d6670;">The full briefing is attached as a PDF '
+        f"({escape(pdf_attachment_name(month))}).</p>"
+        "</div></body></html>\n")
+
+
+def build_email(head: Headline, month: str, charts: list[bytes], pdf: bytes, to: str = "") -> EmailMessage:
+    """A draft (X-Unsent: 1) that mail clients open ready to send."""
+    message = EmailMessage()
+    message["Subject"] = email_subject(head, month)
+    if to:
+        message["To"] = to
+    message["X-Unsent"] = "1"
+    message.set_content(_plain_text(head, month, len(charts)))
+    cids = [f"chart{number}.{month}@magnet-briefing" for number in range(1, len(charts) + 1)]
+    message.add_alternative(_html_body(head, month, cids), subtype="html")
+    html_part = message.get_payload()[1]
+    for cid, png in zip(cids, charts):
+        html_part.add_related(png, "image", "png", cid=f"<{cid}>", disposition="inline")
+    message.add_attachment(pdf, "application", "pdf", filename=pdf_attachment_name(month))
+    return message
+
+
+def email_bytes(message: EmailMessage) -> bytes:
+    """CRLF line endings, as .eml files opened by Outlook expect."""
+    return message.as_bytes(policy=SMTP)

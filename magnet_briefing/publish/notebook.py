@@ -1,0 +1,111 @@
+"""Execute the briefing notebook with papermill and pick what publishing needs from it."""
+from __future__ import annotations
+
+import base64
+import copy
+import warnings
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+CHART_DPI = 150
+EMAIL_CHART_TAG = "email-chart"
+KERNEL_ARGUMENTS = [
+    "--IPKernelApp.log_level=CRITICAL",
+    "--InlineBackend.rc={'figure.dpi': %d}" % CHART_DPI,
+]
+CELL_TIMEOUT_SECONDS = 600
+
+
+class NotebookFailed(Exception):
+    """The notebook did not run to the end; `summary` is one line for the user."""
+
+    def __init__(self, summary: str):
+        super().__init__(summary)
+        self.summary = summary
+
+
+def _first_line(text: str, limit: int = 240) -> str:
+    line = next((part.strip() for part in str(text).splitlines() if part.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def execute_notebook(notebook: Path, output: Path, parameters: dict) -> NotebookNode:
+    """Run `notebook` in its own folder with the python3 kernel; the executed copy goes to `output`.
+
+    Charts get CHART_DPI unless the notebook sets its own figure.dpi, so they stay sharp in the PDF.
+    """
+    import papermill
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, kernel_name="python3",
+                cwd=str(notebook.parent), progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_SECONDS,
+                extra_arguments=KERNEL_ARGUMENTS)
+    except PapermillExecutionError as error:
+        where = f"cell [{error.exec_count}]" if error.exec_count else f"cell #{error.cell_index}"
+        raise NotebookFailed(f"{where} raised {error.ename}: {_first_line(error.evalue)}") from None
+    except CellTimeoutError:
+        raise NotebookFailed(f"a cell ran longer than {CELL_TIMEOUT_SECONDS} s") from None
+    except DeadKernelError:
+        raise NotebookFailed("the kernel died (out of memory or killed)") from None
+    except NoSuchKernel:
+        raise NotebookFailed("no 'python3' kernel: is ipykernel installed in this environment?") from None
+
+
+def _png_outputs(cell: NotebookNode) -> list[NotebookNode]:
+    return [output for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
+
+
+def count_png_outputs(nb: NotebookNode) -> int:
+    return sum(len(_png_outputs(cell)) for cell in nb.cells)
+
+
+def email_charts(nb: NotebookNode, limit: int = 3) -> list[bytes]:
+    """PNG charts of cells tagged `email-chart`; without tags, the notebook's first charts."""
+    tagged = [cell for cell in nb.cells if EMAIL_CHART_TAG in cell.get("metadata", {}).get("tags", [])]
+    cells = tagged or nb.cells
+    pngs = [output.data["image/png"] for cell in cells for output in _png_outputs(cell)]
+    return [base64.b64decode(png) for png in pngs[:limit]]
+
+
+def presentable(nb: NotebookNode) -> NotebookNode:
+    """A copy for readers: no run-specific metadata, stderr or empty code cells, stable ids, alt text.
+
+    Cells tagged `remove-cell` are dropped and `remove-output` outputs hidden (Jupyter Book tags).
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("papermill", None)
+    kept, chart_number = [], 0
+    for cell in nb.cells:
+        tags = set(cell.metadata.get("tags", []))
+        if "remove-cell" in tags:
+            continue
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            if "remove-output" in tags:
+                cell.outputs = []
+            cell.outputs = [output for output in cell.outputs
+                            if not (output.output_type == "stream" and output.get("name") == "stderr")]
+            if not cell.outputs:
+                continue
+            for output in _png_outputs(cell):
+                chart_number += 1
+                if not output.metadata.get("alt") and not cell.metadata.get("alt"):
+                    output.metadata["alt"] = f"Chart {chart_number}"
+        cell["id"] = f"c{len(kept) + 1}"
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def read_notebook(path: Path) -> NotebookNode:
+    return nbformat.read(str(path), as_version=4)
