@@ -4,14 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import summary
 from .engine import reconstruct, write_csvs
 from .ledger import Ledger
 from .parameters import EditionParameters
+from .periods import parse_month
 
 
 @dataclass(frozen=True)
 class Headline:
-    title: str              # e.g. "China's rare-earth magnet exports: July 2025 briefing"
+    title: str              # "China's rare-earth magnet exports: July 2025"
     headline: str           # one short sentence with the headline figure, for the e-mail subject
     key_points: list[str]   # 3-5 sentences, every figure traceable to monthly.csv
 
@@ -22,7 +24,9 @@ def write_tables(ledger: Ledger, folder: Path) -> None:
 
 
 def headline(params: EditionParameters, ledger: Ledger) -> Headline:
-    month = params.month
-    return Headline(title=f"China's rare-earth magnet exports: {month} briefing",
-                    headline=f"edition {month}",
-                    key_points=[f"The ledger holds {len(ledger.claims)} claims from {len(ledger.sources)} sources."])
+    result = reconstruct(ledger.claims)
+    numbers = summary.edition_numbers(result, params)
+    points = summary.key_points(result, numbers, params)
+    return Headline(title=f"China's rare-earth magnet exports: {parse_month(params.month):%B %Y}",
+                    headline=summary.headline(numbers, params),
+                    key_points=[point.text for point in points])

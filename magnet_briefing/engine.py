@@ -15,6 +15,7 @@ class Reconstruction:
     monthly: pd.DataFrame
     consistency: pd.DataFrame
     fits: dict[str, SeriesFit]
+    kept: pd.DataFrame  # the claims the reconstruction rests on (inconsistent ones set aside)
 
 
 def reconstruct(claims: pd.DataFrame) -> Reconstruction:
@@ -22,7 +23,7 @@ def reconstruct(claims: pd.DataFrame) -> Reconstruction:
     kept = claims[~claims["claim_id"].isin(dropped)]
     fits = fit_all(kept)
     return Reconstruction(monthly=monthly_table(kept, fits),
-                          consistency=consistency_table(claims, dropped, fits), fits=fits)
+                          consistency=consistency_table(claims, dropped, fits), fits=fits, kept=kept)
 
 
 def write_csvs(result: Reconstruction, folder: Path) -> None:

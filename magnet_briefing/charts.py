@@ -1,0 +1,314 @@
+"""The house style and the briefing's charts.
+
+One look for every chart: the title states the finding, the subtitle gives units, a source
+line sits underneath. Reported points are filled, reconstructed ones hollow, bounds are
+bands or floating bars, and each series has its own line style and marker so the charts
+survive a greyscale printer. Colours are Okabe-Ito (colour-blind safe).
+"""
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from .analysis import month_figure
+from .engine import Reconstruction
+from .periods import parse_month
+
+A4_WIDTH_IN = 6.7  # A4 text width between 2 cm margins
+CHART_HEIGHT_IN = 3.5
+INK = "#222222"
+MUTED = "#6b6b6b"
+STYLE = {  # colour, line style, marker: distinct in colour and in greyscale
+    "magnets/world": ("#0072B2", "-", "o"),
+    "magnets/US": ("#D55E00", "--", "s"),
+    "magnets/DE": ("#009E73", "-.", "^"),
+    "rare_earths/world": ("#E69F00", ":", "D"),
+}
+LABELS = {"magnets/world": "Magnets, world", "magnets/US": "Magnets to the US",
+          "magnets/DE": "Magnets to Germany", "rare_earths/world": "Rare earths (17 types), world"}
+PRIOR_YEAR = "#8c8c8c"
+
+
+def use_house_style() -> None:
+    """Set once per session (the notebook's first cell); every chart below assumes it."""
+    sns.set_theme(context="paper", style="whitegrid", font="DejaVu Sans", rc={
+        "figure.figsize": (A4_WIDTH_IN, CHART_HEIGHT_IN),
+        "figure.dpi": 150,
+        "savefig.dpi": 150,
+        "font.size": 9,
+        "axes.titlesize": 9,
+        "axes.labelsize": 8.5,
+        "axes.edgecolor": "#bbbbbb",
+        "axes.labelcolor": INK,
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+        "legend.fontsize": 8,
+        "legend.frameon": False,
+        "grid.color": "#e6e6e6",
+        "hatch.linewidth": 0.6,
+        "svg.hashsalt": "magnet-briefing",
+    })
+    mpl.rcParams["figure.constrained_layout.use"] = True
+
+
+def style_of(series: str):
+    return STYLE.get(series, ("#555555", "-", "o"))
+
+
+def label_of(series: str) -> str:
+    return LABELS.get(series, series)
+
+
+def finish(fig, ax, title: str, subtitle: str, source: str) -> None:
+    fig.suptitle(textwrap.fill(title, 95), x=0.01, ha="left", fontsize=11, fontweight="bold", color=INK)
+    ax.set_title(textwrap.fill(subtitle, 120), loc="left", color=MUTED, fontsize=8.5, pad=6)
+    source = textwrap.fill(source, 150)
+    lines = source.count("\n") + 1
+    reserved = (lines * 6.5 * 1.35 / 72 + 0.04) / fig.get_figheight()  # inches of source text, as a fraction
+    fig.get_layout_engine().set(rect=(0, reserved, 1, 1 - reserved))
+    fig.text(0.01, 0.012, source, ha="left", va="bottom", fontsize=6.5, color=MUTED, linespacing=1.3)
+
+
+def legend_below(ax, handles=None, labels=None, ncols=4) -> None:
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    tick_lines = max([t.get_text().count("\n") + 1 for t in ax.get_xticklabels()] or [1])
+    clearance = 1.0 + 1.3 * tick_lines + (1.5 if ax.get_xlabel() else 0.0)  # in legend font sizes
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 0), borderaxespad=clearance, ncols=ncols,
+              handlelength=2.4, columnspacing=1.4)
+
+
+def source_line(publishers: list[str]) -> str:
+    names = ", ".join(publishers) if publishers else "the claims ledger"
+    return f"Source: China customs figures as reported by {names}. Reconstruction and bounds: magnet_briefing."
+
+
+def _markers(ax, x, y, basis, colour, marker, label=None):
+    """Filled for reported, hollow for reconstructed; nothing is drawn where there is no estimate."""
+    x, y, basis = np.asarray(x), np.asarray(y, dtype=float), np.asarray(basis)
+    reported = (basis == "reported") & ~np.isnan(y)
+    derived = (basis == "derived") & ~np.isnan(y)
+    ax.plot(x[reported], y[reported], marker, color=colour, markersize=5.5, linestyle="none", label=label)
+    ax.plot(x[derived], y[derived], marker, markerfacecolor="white", markeredgecolor=colour,
+            markeredgewidth=1.3, markersize=5.5, linestyle="none")
+
+
+def basis_legend_handles():
+    from matplotlib.lines import Line2D
+    return [Line2D([], [], marker="o", color=INK, linestyle="none", markersize=5, label="reported"),
+            Line2D([], [], marker="o", color=INK, markerfacecolor="white", linestyle="none", markersize=5,
+                   label="reconstructed")]
+
+
+def recovery_title(recovery: pd.DataFrame, headline_series: str) -> str:
+    rows = recovery[(recovery["series"] == headline_series) & recovery["pct"].notna()
+                    & (recovery["months_since_control"] >= 0)]
+    if rows.empty:
+        return "No baseline: the recovery cannot be measured for this series"
+    trough = rows.loc[rows["pct"].idxmin()]
+    last = rows.iloc[-1]
+    if last["month"] == trough["month"]:
+        return f"Magnet exports at {last['pct']:.0f}% of baseline in {last['month']:%B}"
+    return (f"Magnet exports fell to {trough['pct']:.0f}% of baseline in {trough['month']:%B} "
+            f"and stood at {last['pct']:.0f}% in {last['month']:%B}")
+
+
+def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: str, source: str,
+                   headline_series: str = "magnets/world"):
+    """Exports as % of baseline against months since the controls, with bounds as bands."""
+    fig, ax = plt.subplots()
+    shown = []
+    for series, rows in recovery.groupby("series", sort=False):
+        rows = rows[rows["pct"].notna()]
+        if rows.empty:
+            continue
+        colour, line, marker = style_of(series)
+        x = rows["months_since_control"].to_numpy()
+        ax.fill_between(x, rows["pct_low"], np.minimum(rows["pct_high"], 400), color=colour, alpha=0.18, linewidth=0)
+        ax.plot(x, rows["pct"], line, color=colour, linewidth=1.6, label=label_of(series))
+        _markers(ax, x, rows["pct"], rows["basis"], colour, marker)
+        ax.annotate(f"{rows['pct'].iloc[-1]:.0f}%", (x[-1], rows["pct"].iloc[-1]), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=8, color=colour, fontweight="bold")
+        shown.append(series)
+    known = recovery[recovery["pct"].notna()]
+    top = max(140.0, float(np.minimum(known["pct_high"], 400).max()) * 1.12) if len(known) else 140.0
+    ax.set_ylim(0, top)
+    ax.axhline(100, color=INK, linewidth=0.9)
+    ax.axvline(-0.5, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
+    ax.text(-0.45, top * 0.98, f" controls from {parse_month(control_start):%b %Y}", fontsize=7.5, color=MUTED, va="top")
+    start = parse_month(control_start)
+    ticks = sorted(recovery["months_since_control"].unique())
+    ax.set_xticks(ticks, [f"{t:+d}\n{start + int(t):%b %y}" if t else f"0\n{start:%b %y}" for t in ticks])
+    ax.set_xlabel("months since the controls began")
+    ax.set_ylabel("% of baseline (100% = baseline)")
+    ax.margins(x=0.08)
+    handles, labels = ax.get_legend_handles_labels()
+    legend_below(ax, handles + basis_legend_handles(), labels + ["reported", "reconstructed"], ncols=4)
+    missing = sorted(set(recovery["series"]) - set(shown))
+    note = f" No baseline for: {', '.join(label_of(s) for s in missing)}." if missing else ""
+    finish(fig, ax, recovery_title(recovery, headline_series),
+           f"Exports as % of {baseline_text}.{note}", source)
+    return fig
+
+
+def tonnage_chart(result: Reconstruction, series: str, first: str, last: str, source: str, title: str):
+    """Monthly tonnes: solid bars reported, hatched reconstructed, floating bars where only bounds
+    are known, and range totals as brackets rather than invented months."""
+    fig, ax = plt.subplots()
+    colour, _, _ = style_of(series)
+    months = list(pd.period_range(parse_month(first), parse_month(last), freq="M"))
+    x = np.arange(len(months))
+    figures = [month_figure(result, series, month) for month in months]
+    pinned = [f.high for f in figures if f.pinned]
+    top = max(pinned) * 1.3 if pinned else max([f.high for f in figures if f.basis == "bounded"] or [1.0])
+    for i, fig_ in enumerate(figures):
+        if fig_.basis == "reported":
+            ax.bar(i, fig_.value, color=colour, width=0.72)
+        elif fig_.basis == "derived":
+            ax.bar(i, fig_.value, color="white", edgecolor=colour, hatch="////", width=0.72, linewidth=1.0)
+            ax.errorbar(i, fig_.value, yerr=[[fig_.value - fig_.low], [fig_.high - fig_.value]],
+                        color=INK, capsize=2, linewidth=0.8)
+        elif fig_.basis == "bounded":
+            high = min(fig_.high, top)
+            ax.bar(i, high - fig_.low, bottom=fig_.low, color=colour, alpha=0.18, width=0.72,
+                   edgecolor=colour, linewidth=0.6, linestyle=(0, (2, 2)))
+            if fig_.high > top:  # the range runs off the chart
+                ax.annotate("", (i, top * 1.02), (i, top * 0.9), arrowprops={"arrowstyle": "->", "color": colour})
+        else:
+            ax.text(i, 0, "n/a", ha="center", va="bottom", fontsize=6.5, color=MUTED, rotation=90)
+    # range totals the claims pin (e.g. Jan-Mar 2025) as labelled brackets over their months
+    table = result.monthly
+    ranges = table[(table["series"] == series) & table["month"].str.contains(r"\.\.")]
+    for row in ranges.itertuples():
+        start, end = (parse_month(p) for p in row.month.split(".."))
+        if start < months[0] or end > months[-1]:
+            continue
+        a, b = (start - months[0]).n, (end - months[0]).n
+        y = top * 1.06
+        ax.plot([a - 0.35, a - 0.35, b + 0.35, b + 0.35], [y * 0.98, y, y, y * 0.98], color=INK, linewidth=0.9)
+        mark = "" if row.basis == "reported" else "≈"
+        ax.text(a - 0.35, y * 1.01, f"{start:%b}–{end:%b}: {mark}{row.estimate:,.0f} t in total",
+                ha="left", va="bottom", fontsize=7.5, color=INK)
+        top = max(top, y * 1.12)
+    ax.set_ylim(0, top * 1.08)
+    labels = [f"{m:%b}\n{m:%Y}" if (m.month == 1 or i == 0) else f"{m:%b}" for i, m in enumerate(months)]
+    ax.set_xticks(x, labels, fontsize=7 if len(months) > 14 else 8)
+    ax.set_ylabel("tonnes")
+    ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.grid(axis="x", visible=False)
+    from matplotlib.patches import Patch
+    handles = [Patch(color=colour, label="reported"),
+               Patch(facecolor="white", edgecolor=colour, hatch="////", label="reconstructed (bar: bounds)"),
+               Patch(facecolor=colour, alpha=0.18, edgecolor=colour, linestyle="--", label="only bounds known")]
+    legend_below(ax, handles, [h.get_label() for h in handles], ncols=3)
+    finish(fig, ax, title, f"{label_of(series)}, tonnes per month. Brackets: totals known only for several "
+                           "months together; n/a: no upper bound", source)
+    return fig
+
+
+def year_to_date_chart(ytd: pd.DataFrame, source: str, title: str):
+    """Cumulative exports since January, this year against last, where the cumulative total is pinned."""
+    fig, ax = plt.subplots()
+    colour, _, marker = style_of(ytd["series"].iloc[0])
+    rows = ytd[ytd["ytd"].notna()]
+    x = rows["month"].map(lambda m: m.month).to_numpy()
+    ax.fill_between(x, rows["ytd_low"], rows["ytd_high"], color=colour, alpha=0.2, linewidth=0)
+    year = int(rows["month"].iloc[-1].year) if len(rows) else 0
+    ax.plot(x, rows["ytd"], "-", color=colour, linewidth=1.8, label=str(year))
+    _markers(ax, x, rows["ytd"], rows["basis"], colour, marker)
+    prior = ytd[ytd["prior_ytd"].notna()]
+    px = prior["month"].map(lambda m: m.month).to_numpy()
+    ax.plot(px, prior["prior_ytd"], "--", color=PRIOR_YEAR, linewidth=1.5, marker="o", markerfacecolor="white",
+            label=str(year - 1))
+    for row in rows[rows["change_pct"].notna()].itertuples():
+        ax.annotate(f"{row.change_pct:+.0f}%", (row.month.month, row.ytd), xytext=(0, -13),
+                    textcoords="offset points", ha="center", fontsize=7.5, color=colour)
+    ax.set_xticks(range(1, 13), [pd.Period(f"2000-{m:02d}", freq="M").strftime("%b") for m in range(1, 13)])
+    ax.set_xlim(0.5, max(x.max() if len(x) else 1, px.max() if len(px) else 1) + 0.5)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.set_ylabel("tonnes since January")
+    legend_below(ax, ncols=2)
+    finish(fig, ax, title, "Cumulative magnet exports since January, tonnes; labels: change on a year earlier", source)
+    return fig
+
+
+def comparison_chart(recovery: pd.DataFrame, series: list[str], baseline_text: str, source: str, title: str,
+                     subtitle: str = ""):
+    """Side-by-side bars of % of baseline per month for a few series (months with a figure only)."""
+    rows = recovery[recovery["series"].isin(series) & recovery["pct"].notna() & (recovery["months_since_control"] >= 0)]
+    months = sorted(rows["month"].unique())
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 3.0))
+    width = 0.8 / max(len(series), 1)
+    hatches = {"reported": "", "derived": "////"}
+    for k, name in enumerate(series):
+        colour, _, _ = style_of(name)
+        for i, month in enumerate(months):
+            row = rows[(rows["series"] == name) & (rows["month"] == month)]
+            if row.empty:
+                continue
+            row = row.iloc[0]
+            xpos = i + (k - (len(series) - 1) / 2) * width
+            derived = row["basis"] != "reported"
+            ax.bar(xpos, row["pct"], width=width * 0.92, color="white" if derived else colour, edgecolor=colour,
+                   hatch=hatches.get(row["basis"], ""), linewidth=1.0)
+            ax.errorbar(xpos, row["pct"], yerr=[[row["pct"] - row["pct_low"]], [row["pct_high"] - row["pct"]]],
+                        color=INK, capsize=2, linewidth=0.7)
+            ax.text(xpos, row["pct_high"] + 2, f"{row['pct']:.0f}%", ha="center", va="bottom", fontsize=7.5)
+        for i, month in enumerate(months):
+            if rows[(rows["series"] == name) & (rows["month"] == month)].empty:
+                xpos = i + (k - (len(series) - 1) / 2) * width
+                ax.text(xpos, 1, "n/a", ha="center", va="bottom", fontsize=6.5, color=MUTED, rotation=90)
+    ax.axhline(100, color=INK, linewidth=0.9)
+    ax.set_xticks(range(len(months)), [f"{m:%b %Y}" for m in months])
+    ax.set_ylabel("% of baseline")
+    ax.set_ylim(0, max(130, rows["pct_high"].max() * 1.18 if len(rows) else 130))
+    ax.grid(axis="x", visible=False)
+    from matplotlib.patches import Patch
+    legend_below(ax, [Patch(color=style_of(n)[0]) for n in series], [label_of(n) for n in series], ncols=len(series))
+    finish(fig, ax, title, subtitle or f"Exports as % of {baseline_text}; hatched: reconstructed", source)
+    return fig
+
+
+def destinations_chart(result: Reconstruction, series: list[str], first: str, last: str, source: str, title: str):
+    """Monthly tonnes by destination this year, with the same month a year earlier as grey ticks."""
+    months = list(pd.period_range(parse_month(first), parse_month(last), freq="M"))
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 3.0))
+    width = 0.8 / max(len(series), 1)
+    for k, name in enumerate(series):
+        colour, _, marker = style_of(name)
+        for i, month in enumerate(months):
+            xpos = i + (k - (len(series) - 1) / 2) * width
+            now, before = month_figure(result, name, month), month_figure(result, name, month - 12)
+            if now.pinned:
+                derived = now.basis != "reported"
+                ax.bar(xpos, now.value, width=width * 0.92, color="white" if derived else colour, edgecolor=colour,
+                       hatch="////" if derived else "", linewidth=1.0)
+                ax.text(xpos, now.high * 1.02, f"{now.value:,.0f}", ha="center", va="bottom", fontsize=7)
+            elif now.basis == "bounded":
+                ax.bar(xpos, now.high - now.low, bottom=now.low, width=width * 0.92, color=colour, alpha=0.16)
+            else:
+                ax.text(xpos, 0, "n/a", ha="center", va="bottom", fontsize=6.5, color=MUTED, rotation=90)
+            if before.pinned:
+                ax.plot([xpos - width * 0.45, xpos + width * 0.45], [before.value] * 2, color=PRIOR_YEAR,
+                        linewidth=2.2, solid_capstyle="butt")
+        ax.bar(0, 0, color=colour, label=label_of(name))
+    ax.plot([], [], color=PRIOR_YEAR, linewidth=2.2, label="same month a year earlier")
+    ax.set_xticks(range(len(months)), [f"{m:%b %Y}" for m in months])
+    ax.set_ylabel("tonnes")
+    ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.grid(axis="x", visible=False)
+    ax.set_ylim(top=ax.get_ylim()[1] * 1.12)
+    legend_below(ax, ncols=3)
+    finish(fig, ax, title, "Tonnes per month; hatched: reconstructed; n/a: no published figure", source)
+    return fig
+
+
+def close(fig) -> None:
+    plt.close(fig)
+

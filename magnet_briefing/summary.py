@@ -1,0 +1,209 @@
+"""The briefing's words: headline, summary paragraph and key points, generated from the numbers.
+
+Every figure in a sentence comes from the reconstruction (monthly.csv) and each key point
+carries the claim ids behind it. Reconstructed figures are marked with "≈".
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import analysis
+from .analysis import Figure
+from .engine import Reconstruction
+from .parameters import HEADLINE_SERIES, EditionParameters
+from .periods import parse_month
+
+RECONSTRUCTED_MARK = "≈"
+SERIES_NAMES = {"magnets/world": "magnet exports", "magnets/US": "magnet exports to the US",
+                "magnets/DE": "magnet exports to Germany", "rare_earths/world": "rare-earth exports (17 types)"}
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    text: str
+    claims: tuple[str, ...]
+
+
+def series_name(series: str) -> str:
+    return SERIES_NAMES.get(series, series)
+
+
+def tonnes(figure: Figure) -> str:
+    mark = "" if figure.basis == "reported" else RECONSTRUCTED_MARK
+    return f"{mark}{figure.value:,.0f} t"
+
+
+def percent(value: float, signed: bool = False) -> str:
+    digits = 0 if abs(value) >= 10 else 1
+    return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
+
+
+def month_name(month: pd.Period) -> str:
+    return f"{month:%B %Y}"
+
+
+def _change(result: Reconstruction, series: str, month: pd.Period, lag: int) -> Figure:
+    return analysis.ratio(analysis.month_figure(result, series, month),
+                          analysis.month_figure(result, series, month - lag))
+
+
+@dataclass(frozen=True)
+class EditionNumbers:
+    """What the sentences need, computed once."""
+    month: pd.Period
+    level: Figure
+    base: Figure
+    of_base: Figure
+    year_ago: Figure
+    yoy: Figure
+    recovery: pd.DataFrame
+    metrics: pd.DataFrame
+    ytd: pd.DataFrame
+
+
+def edition_numbers(result: Reconstruction, params: EditionParameters) -> EditionNumbers:
+    month = parse_month(params.month)
+    series = HEADLINE_SERIES
+    recovery = analysis.recovery_table(result, list(params.series), params.control_start, params.baseline,
+                                       params.month)
+    base = analysis.baseline(result, series, month, params.control_start, params.baseline)
+    level = analysis.month_figure(result, series, month)
+    return EditionNumbers(
+        month=month, level=level, base=base, of_base=analysis.ratio(level, base),
+        year_ago=analysis.month_figure(result, series, month - 12), yoy=_change(result, series, month, 12),
+        recovery=recovery, metrics=analysis.recovery_metrics(recovery, params.control_start),
+        ytd=analysis.year_to_date(result, series, params.month))
+
+
+def headline(numbers: EditionNumbers, params: EditionParameters) -> str:
+    text = f"{month_name(numbers.month)}: magnet exports {tonnes(numbers.level)}"
+    if numbers.of_base.pinned:
+        label = "pre-control level" if params.baseline == "pre_control_mean" else "a year earlier"
+        text += f", {percent(numbers.of_base.value)} of {label}"
+    return text
+
+
+def _level_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint:
+    month = numbers.month
+    text = f"{month:%B} {series_name(HEADLINE_SERIES)} of {tonnes(numbers.level)}"
+    claims = set(numbers.level.claims)
+    parts = []
+    if numbers.of_base.pinned:
+        parts.append(f"were {percent(numbers.of_base.value)} of "
+                     f"{analysis.baseline_label(params.baseline, params.control_start)}")
+        claims |= set(numbers.of_base.claims)
+    if numbers.yoy.pinned and params.baseline != "same_month_prior_year":
+        change = numbers.yoy.value - 100
+        direction = "above" if change >= 0 else "below"
+        parts.append(f"{percent(abs(change))} {direction} {month - 12:%B %Y} ({tonnes(numbers.year_ago)})")
+        claims |= set(numbers.yoy.claims)
+    text = text.replace(" of ", " were ", 1) + "." if not parts else text + " " + " and ".join(parts) + "."
+    return KeyPoint(text, tuple(sorted(claims)))
+
+
+def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
+    metrics = numbers.metrics.set_index("series")
+    if HEADLINE_SERIES not in metrics.index or metrics.loc[HEADLINE_SERIES, "trough"] == "n/a":
+        return None
+    row = metrics.loc[HEADLINE_SERIES]
+    rec = numbers.recovery
+    trough = rec[(rec["series"] == HEADLINE_SERIES) & (rec["month"].map(lambda m: f"{m:%b %Y}") == row["trough"])].iloc[0]
+    trough_level = Figure(trough["tonnes"], trough["low"], trough["high"], trough["basis"])
+    control = parse_month(params.control_start)
+    after = int(row["months_to_trough"])
+    when = "in the month the controls began" if after == 0 else \
+        f"{after} month{'s' if after > 1 else ''} after the controls began in {control:%B}"
+    text = (f"The low point was {trough['month']:%B %Y} at {tonnes(trough_level)}, "
+            f"{percent(row['depth_pct'])} of baseline, {when}.")
+    if row["regain_100"] != "not yet":
+        text += f" Exports were back above 100% of baseline by {row['regain_100'].split(' (')[0]}."
+    elif row["regain_90"] != "not yet":
+        text += f" They regained 90% of baseline in {row['regain_90'].split(' (')[0]}, but not yet 100%."
+    else:
+        text += " They have not yet regained 90% of baseline."
+    if not math.isnan(row["shortfall_t"]):
+        text += (f" The cumulative shortfall since {control:%B} is {RECONSTRUCTED_MARK}{row['shortfall_t']:,.0f} t"
+                 f" ({row['shortfall_low']:,.0f}–{row['shortfall_high']:,.0f} t).")
+    claims = rec[(rec["series"] == HEADLINE_SERIES) & (rec["month"] >= control)]["claims"]
+    return KeyPoint(text, tuple(sorted({c for cs in claims for c in cs.split()})))
+
+
+def _ytd_point(numbers: EditionNumbers) -> KeyPoint | None:
+    row = numbers.ytd.iloc[-1]
+    if math.isnan(row["ytd"]) or math.isnan(row["change_pct"]):
+        return None
+    year = numbers.month.year
+    mark = "" if row["basis"] == "reported" else RECONSTRUCTED_MARK
+    span = f"January–{numbers.month:%B}" if numbers.month.month > 1 else "January"
+    direction = "down" if row["change_pct"] < 0 else "up"
+    return KeyPoint(f"{span} {year} exports total {mark}{row['ytd']:,.0f} t, {direction} "
+                    f"{percent(abs(row['change_pct']))} on the same period of {year - 1}.",
+                    tuple(row["claims"].split()))
+
+
+def _destinations_point(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
+    month = numbers.month
+    parts, claims = [], set()
+    for series, name in (("magnets/US", "the US"), ("magnets/DE", "Germany")):
+        if series not in params.series:
+            continue
+        level = analysis.month_figure(result, series, month)
+        if not level.pinned:
+            continue
+        claims |= set(level.claims)
+        detail = []
+        for lag, label in ((12, f"{month - 12:%b %Y}"), (1, f"{month - 1:%B}")):
+            change = _change(result, series, month, lag)
+            if change.pinned:
+                earlier = analysis.month_figure(result, series, month - lag)
+                detail.append(f"{percent(change.value - 100, signed=True)} on {label}, {tonnes(earlier)}")
+                claims |= set(change.claims)
+                break
+        parts.append(f"{name} {tonnes(level)}" + (f" ({detail[0]})" if detail else ""))
+    if not parts:
+        return None
+    return KeyPoint(f"By destination in {month:%B}: " + "; ".join(parts) + ".", tuple(sorted(claims)))
+
+
+def _rare_earths_point(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
+    if "rare_earths/world" not in params.series:
+        return None
+    rec = numbers.recovery
+    both = rec[rec["series"].isin(["rare_earths/world", HEADLINE_SERIES]) & rec["pct"].notna()
+               & (rec["month"] >= parse_month(params.control_start))]
+    pivot = both.pivot(index="month", columns="series", values="pct").dropna()
+    if pivot.empty or len(pivot.columns) < 2:
+        return None
+    month = pivot.index.max()
+    rare, magnets = pivot.loc[month, "rare_earths/world"], pivot.loc[month, HEADLINE_SERIES]
+    claims = set(" ".join(both[both["month"] == month]["claims"]).split())
+    return KeyPoint(f"In {month:%B}, {series_name('rare_earths/world')} were {percent(rare)} of their "
+                    f"baseline, against {percent(magnets)} for magnets.", tuple(sorted(claims)))
+
+
+def key_points(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> list[KeyPoint]:
+    candidates = [_level_point(numbers, params), _recovery_point(numbers, params), _ytd_point(numbers),
+                  _destinations_point(result, numbers, params), _rare_earths_point(result, numbers, params)]
+    return [point for point in candidates if point is not None][:5]
+
+
+def summary_paragraph(numbers: EditionNumbers, params: EditionParameters) -> str:
+    control = parse_month(params.control_start)
+    text = (f"China tightened export controls on rare earths and magnets in {control:%B %Y}. "
+            f"In {month_name(numbers.month)} it exported {tonnes(numbers.level)} of rare-earth magnets")
+    if numbers.of_base.pinned:
+        text += (f", {percent(numbers.of_base.value)} of "
+                 f"{analysis.baseline_label(params.baseline, params.control_start)}")
+    text += "."
+    ytd = numbers.ytd.iloc[-1]
+    if not math.isnan(ytd["change_pct"]):
+        direction = "below" if ytd["change_pct"] < 0 else "above"
+        text += (f" Year to date, shipments are {percent(abs(ytd['change_pct']))} {direction} "
+                 f"the same months of {numbers.month.year - 1}.")
+    text += (f" Figures marked {RECONSTRUCTED_MARK} are reconstructed from other published statements "
+             "(growth rates, totals, rankings); unmarked figures are as reported. "
+             "The appendix lists each reconstructed month with its bounds and sources.")
+    return text
