@@ -216,13 +216,14 @@ def year_to_date_chart(ytd: pd.DataFrame, source: str, title: str):
     fig, ax = plt.subplots()
     colour, _, marker = style_of(ytd["series"].iloc[0])
     rows = ytd[ytd["ytd"].notna()]
-    x = rows["month"].map(lambda m: m.month).to_numpy()
-    ax.fill_between(x, rows["ytd_low"], rows["ytd_high"], color=colour, alpha=0.2, linewidth=0)
+    x = rows["month"].map(lambda m: m.month).to_numpy(dtype=float)
+    ax.fill_between(x, rows["ytd_low"].astype(float), rows["ytd_high"].astype(float), color=colour, alpha=0.2,
+                    linewidth=0)
     year = int(rows["month"].iloc[-1].year) if len(rows) else 0
     ax.plot(x, rows["ytd"], "-", color=colour, linewidth=1.8, label=str(year))
     _markers(ax, x, rows["ytd"], rows["basis"], colour, marker)
     prior = ytd[ytd["prior_ytd"].notna()]
-    px = prior["month"].map(lambda m: m.month).to_numpy()
+    px = prior["month"].map(lambda m: m.month).to_numpy(dtype=float)
     ax.plot(px, prior["prior_ytd"], "--", color=PRIOR_YEAR, linewidth=1.5, marker="o", markerfacecolor="white",
             label=str(year - 1))
     for row in rows[rows["change_pct"].notna()].itertuples():

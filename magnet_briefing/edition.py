@@ -7,7 +7,8 @@ from pathlib import Path
 from . import summary
 from .engine import reconstruct, write_csvs
 from .ledger import Ledger
-from .parameters import EditionParameters
+from .analysis import check_edition_month
+from .parameters import HEADLINE_SERIES, EditionParameters, ParameterError
 from .periods import parse_month
 
 
@@ -24,7 +25,11 @@ def write_tables(ledger: Ledger, folder: Path) -> None:
 
 
 def headline(params: EditionParameters, ledger: Ledger) -> Headline:
+    """Raises ParameterError, before anything is built, when the month has no headline figure."""
     result = reconstruct(ledger.claims)
+    problem = check_edition_month(result, HEADLINE_SERIES, params.month)
+    if problem:
+        raise ParameterError(problem)
     numbers = summary.edition_numbers(result, params)
     points = summary.key_points(result, numbers, params)
     return Headline(title=f"China's rare-earth magnet exports: {parse_month(params.month):%B %Y}",

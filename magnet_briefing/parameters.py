@@ -90,9 +90,9 @@ def resolve(params: dict, ledger: Ledger) -> EditionParameters:
         parse_month(month)
     except ValueError:
         raise ParameterError(f"month: '{month}' is not a month YYYY-MM (latest month with data: {latest})") from None
-    first = str(min(ledger.claims["start"]))
-    if month > latest or month < first:
-        raise ParameterError(f"month: no data for {month}; the ledger covers {first} to {latest} "
+    first, last = str(min(ledger.claims["start"])), str(max(ledger.claims["end"]))
+    if month > last or month < first:
+        raise ParameterError(f"month: no data for {month}; the ledger covers {first} to {last} "
                              f"(latest month with a reported {HEADLINE_SERIES} figure: {latest})")
     control_start = str(merged["control_start"])
     try:

@@ -1,0 +1,161 @@
+"""The briefing notebook, run by papermill as `make report` runs it, and the numbers it quotes."""
+import json
+from pathlib import Path
+
+import papermill
+import pytest
+
+from magnet_briefing import analysis, cli
+from magnet_briefing.engine import reconstruct
+from magnet_briefing.ledger import load_ledger
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "briefing.ipynb"
+SERIES = ["magnets/world", "magnets/US", "magnets/DE", "rare_earths/world"]
+
+
+def run_notebook(tmp_path, **parameters):
+    output = tmp_path / "executed.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
+                               cwd=str(NOTEBOOK.parent), progress_bar=False)
+    return json.loads(output.read_text())
+
+
+def outputs_after(notebook, source_fragment):
+    """The outputs of the code cell whose source contains the fragment."""
+    cell = next(c for c in notebook["cells"] if c["cell_type"] == "code" and source_fragment in "".join(c["source"]))
+    return cell["outputs"]
+
+
+def text_of(outputs) -> str:
+    parts = []
+    for output in outputs:
+        data = output.get("data", {})
+        parts.append("".join(data.get("text/html", "")) + "".join(data.get("text/markdown", "")))
+    return "\n".join(parts)
+
+
+def images_in(outputs) -> int:
+    return sum("image/png" in output.get("data", {}) for output in outputs)
+
+
+@pytest.fixture(scope="module")
+def july(tmp_path_factory):
+    return run_notebook(tmp_path_factory.mktemp("july"), month="2025-07", data=str(ROOT / "data"), series=SERIES)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return reconstruct(load_ledger(ROOT / "data").claims)
+
+
+def estimate(result, series, month):
+    table = result.monthly
+    return float(table[(table["series"] == series) & (table["month"] == month)]["estimate"].iloc[0])
+
+
+def test_summary_quotes_the_reconstructed_numbers(july, shipped):
+    summary = text_of(outputs_after(july, "show_summary"))
+    july_level = estimate(shipped, "magnets/world", "2025-07")
+    q1_mean = estimate(shipped, "magnets/world", "2025-01..2025-03") / 3
+    july_2024 = estimate(shipped, "magnets/world", "2024-07")
+    assert f"{july_level:,.0f} t" in summary
+    assert f"{july_level / q1_mean * 100:.0f}% of the Jan–Mar 2025 monthly average" in summary
+    assert f"{(july_level / july_2024 - 1) * 100:.1f}% above July 2024 (≈{july_2024:,.0f} t)" in summary
+    may = estimate(shipped, "magnets/world", "2025-05")
+    assert f"The low point was May 2025 at {may:,.0f} t" in summary
+    assert summary.count("<li>") in range(3, 6)
+    assert "[c08" in summary or "c08" in summary  # key points cite their claims
+
+
+def test_every_section_has_its_output(july):
+    assert images_in(outputs_after(july, "show_recovery_curve")) == 1
+    assert images_in(outputs_after(july, "show_monthly_tonnage")) == 1
+    assert images_in(outputs_after(july, "show_destinations")) == 1
+    metrics = text_of(outputs_after(july, "show_recovery_metrics"))
+    assert "Trough" in metrics and "May 2025" in metrics and "Regained 100% of baseline" in metrics
+    ytd = outputs_after(july, "show_year_to_date")
+    assert images_in(ytd) == 1 and "July" in text_of(ytd)
+    assert images_in(outputs_after(july, "show_magnets_vs_rare_earths")) == 1
+    appendix = text_of(outputs_after(july, "show_data_quality"))
+    assert "Reconstructed months" in appendix and "Inconsistent claims" in appendix
+    assert "The Leaders Globe" in appendix and "TrendForce News" in appendix
+    assert "2025-01 to 2025-03" in appendix  # the Q1 total, shown as a total
+    errors = [o for c in july["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    streams = [o for c in july["cells"] for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    assert not errors and not streams
+
+
+def test_reconstructed_months_are_never_shown_as_reported(july, shipped):
+    appendix = text_of(outputs_after(july, "show_data_quality"))
+    april = estimate(shipped, "magnets/world", "2025-04")
+    assert f"≈{april:,.0f}" in appendix
+    table = shipped.monthly
+    bounded = table[(table["basis"] == "bounded") & (table["series"] == "magnets/world")]
+    assert bounded["estimate"].isna().all()
+
+
+def test_synthetic_ledger_in_a_tmp_folder(tmp_path):
+    data = tmp_path / "ledger"
+    data.mkdir()
+    (data / "sources.csv").write_text("source_id,publisher,title,published,url\nsyn,Synthetic Wire,Test,2025-07,\n")
+    (data / "claims.csv").write_text(
+        "claim_id,series,period,measure,value,unit,qualifier,source_id\n"
+        "s1,magnets/world,2025-01..2025-03,level,15012,t,exact,syn\n"
+        "s2,magnets/world,2025-04,level,2500,t,exact,syn\n"
+        "s3,magnets/world,2025-05,level,1250,t,exact,syn\n"
+        "s4,magnets/world,2025-06,mom_pct,96,%,exact,syn\n")
+    notebook = run_notebook(tmp_path, month="2025-06", data=str(data), series=["magnets/world"])
+    summary = text_of(outputs_after(notebook, "show_summary"))
+    # June is derived from May's level and growth: 1,250 t x 1.96, against a 5,004 t monthly baseline
+    assert "≈2,450 t" in summary and "49% of the Jan–Mar 2025 monthly average" in summary
+    assert images_in(outputs_after(notebook, "show_recovery_curve")) == 1
+    assert "Synthetic Wire" in text_of(outputs_after(notebook, "show_data_quality"))
+
+
+def test_month_without_data_stops_with_one_clear_message(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as raised:
+        run_notebook(tmp_path, month="2025-09", data=str(ROOT / "data"))
+    assert raised.value.ename == "ParameterError"
+    assert "no data for 2025-09" in raised.value.evalue and "2025-07" in raised.value.evalue
+
+
+@pytest.mark.parametrize("month,fragment", [("2025-09", "no data for 2025-09"),
+                                            ("2025-02", "do not pin magnets/world in 2025-02"),
+                                            ("2019-01", "no data for 2019-01")])
+def test_cli_refuses_a_month_without_data_before_building(tmp_path, capsys, month, fragment):
+    code = cli.main(["report", "--month", month, "--reports", str(tmp_path / "reports")])
+    err = capsys.readouterr().err
+    assert code == 1 and fragment in err and "2025-07" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "reports" / month).exists()
+
+
+def test_unknown_parameter_is_an_error(tmp_path, capsys):
+    params = tmp_path / "params.yaml"
+    params.write_text('month: "2025-07"\nbasline: same_month_prior_year\n')
+    code = cli.main(["report", "--params", str(params), "--reports", str(tmp_path / "reports")])
+    err = capsys.readouterr().err
+    assert code == 1 and "unknown parameter 'basline'" in err and "baseline" in err
+
+
+def test_recovery_metrics_follow_the_monthly_table(shipped):
+    recovery = analysis.recovery_table(shipped, ["magnets/world"], "2025-04", "pre_control_mean", "2025-07")
+    metrics = analysis.recovery_metrics(recovery, "2025-04").iloc[0]
+    baseline = estimate(shipped, "magnets/world", "2025-01..2025-03") / 3
+    months = ["2025-04", "2025-05", "2025-06", "2025-07"]
+    levels = [estimate(shipped, "magnets/world", m) for m in months]
+    assert metrics["trough"] == "May 2025" and metrics["months_to_trough"] == 1
+    assert metrics["depth_pct"] == pytest.approx(min(levels) / baseline * 100, rel=1e-3)
+    assert metrics["regain_90"].startswith("Jul 2025") and metrics["regain_100"].startswith("Jul 2025")
+    assert metrics["shortfall_t"] == pytest.approx(sum(baseline - x for x in levels), rel=1e-3)
+    assert metrics["shortfall_low"] <= metrics["shortfall_t"] <= metrics["shortfall_high"]
+
+
+def test_same_month_prior_year_baseline(shipped):
+    recovery = analysis.recovery_table(shipped, ["magnets/US"], "2025-04", "same_month_prior_year", "2025-07")
+    june = recovery[recovery["month"].astype(str) == "2025-06"].iloc[0]
+    assert june["pct"] == pytest.approx(estimate(shipped, "magnets/US", "2025-06")
+                                        / estimate(shipped, "magnets/US", "2024-06") * 100)
+    may = recovery[recovery["month"].astype(str) == "2025-05"].iloc[0]
+    assert may["pct"] != may["pct"]  # May 2024 (US) is only bounded: no ratio is invented
