@@ -79,9 +79,10 @@ def edition_numbers(result: Reconstruction, params: EditionParameters) -> Editio
 
 
 def headline(numbers: EditionNumbers, params: EditionParameters) -> str:
-    text = f"{month_name(numbers.month)}: magnet exports {tonnes(numbers.level)}"
+    """The edition's headline figure, for the subtitle and the e-mail subject (the month is in the title)."""
+    text = f"{tonnes(numbers.level)} shipped"
     if numbers.of_base.pinned:
-        label = "pre-control level" if params.baseline == "pre_control_mean" else "a year earlier"
+        label = "the pre-control level" if params.baseline == "pre_control_mean" else "a year earlier"
         text += f", {percent(numbers.of_base.value)} of {label}"
     return text
 
