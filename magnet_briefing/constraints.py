@@ -53,18 +53,22 @@ def last_digit_unit(text: str) -> float:
 
 
 def stated_interval(value_text: str, qualifier: str) -> tuple[float, float]:
-    """The interval a written figure and its qualifier allow, in the figure's own unit."""
+    """The interval a written figure and its qualifier allow, in the figure's own unit.
+
+    exact/about are symmetric around the signed value (a rounded "-0%" may be slightly up);
+    nearly/over/under speak of the magnitude ("nearly -19%" is a fall of 18 to 19%)."""
     value = float(Decimal(value_text))
     unit = last_digit_unit(value_text)
+    if qualifier == "exact":
+        return value - unit / 2, value + unit / 2
+    if qualifier == "about":
+        return value - unit, value + unit
     size = abs(value)
     lo, hi = {
-        "exact": (size - unit / 2, size + unit / 2),
-        "about": (size - unit, size + unit),
-        "nearly": (size - unit, size),
+        "nearly": (max(size - unit, 0.0), size),
         "over": (size, INF),
         "under": (0.0, size),
     }[qualifier]
-    lo = max(lo, 0.0)
     return (-hi, -lo) if value < 0 else (lo, hi)
 
 

@@ -87,7 +87,7 @@ def write(folder: Path, claims) -> None:
     (folder / "claims.csv").write_text("\n".join(lines) + "\n")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(stated_series())
 def test_truth_lies_within_bounds_and_pinned_estimates_within_rounding(case):
     months, truth, claims = case
