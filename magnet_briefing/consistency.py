@@ -23,10 +23,15 @@ MAX_BRUTE_FORCE_SET = 3  # exact search up to this many dropped claims per compo
 
 def corroboration(claims: pd.DataFrame) -> dict[str, int]:
     """How many other claims state the same series, period and measure with an overlapping interval."""
-    counts = {cid: 0 for cid in claims["claim_id"]}
+    counts = dict.fromkeys(claims["claim_id"], 0)
     numeric = claims[~claims["measure"].isin(RANK_MEASURES)]
-    for _, group in numeric.groupby(["series", "start", "end", "measure"]):
-        intervals = {c.claim_id: claim_interval(c) for c in group.itertuples()}
+    keys = ["series", "start", "end", "measure"]
+    numeric = numeric[numeric.duplicated(keys, keep=False)]  # only figures stated more than once
+    groups: dict[tuple, dict] = {}
+    for claim in numeric.itertuples():
+        groups.setdefault((claim.series, claim.start, claim.end, claim.measure), {})[claim.claim_id] = \
+            claim_interval(claim)
+    for intervals in groups.values():
         for a, b in itertools.combinations(intervals, 2):
             if intervals[a].lo <= intervals[b].hi and intervals[b].lo <= intervals[a].hi:
                 counts[a] += 1
@@ -38,7 +43,7 @@ def _component_problems(claims: pd.DataFrame):
     """Yield (claim ids, row list, n months) for each connected group of months of each series."""
     for series, built in build_constraints(claims).items():
         first, _ = built.window
-        index = lambda m: (m - first).n  # noqa: E731
+        index = lambda m: m - first.ordinal  # noqa: E731
         n = (built.window[1] - first).n + 1
         components = _components(n, built.rows, index)
         where = {}
@@ -135,7 +140,7 @@ def rank_violation(claim, fit: SeriesFit | None) -> float:
         return math.nan
     from .constraints import _rank_rows
     worst = 0.0
-    for row in _rank_rows(claim, (fit.months[0], fit.months[-1])):
+    for row in _rank_rows(claim, (fit.months[0].ordinal, fit.months[-1].ordinal)):
         value = sum(coef * fit.point[fit.index(m)] for m, coef in row.coefs if fit.index(m) is not None)
         if math.isnan(value):
             continue

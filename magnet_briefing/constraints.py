@@ -22,9 +22,9 @@ INF = math.inf
 
 @dataclass(frozen=True)
 class Row:
-    """lo <= sum(coef * x[month]) <= hi, stated by one claim."""
+    """lo <= sum(coef * x[month]) <= hi, stated by one claim; months are Period ordinals."""
     claim_id: str
-    coefs: tuple[tuple[pd.Period, float], ...]
+    coefs: tuple[tuple[int, float], ...]
     lo: float
     hi: float
 
@@ -91,7 +91,7 @@ def claim_interval(claim) -> Interval:
 
 
 def months_of(start: pd.Period, end: pd.Period) -> list[pd.Period]:
-    return list(pd.period_range(start, end, freq="M"))
+    return [start + k for k in range((end - start).n + 1)]
 
 
 def _sum(months, sign=1.0):
@@ -106,45 +106,39 @@ def _ratio_rows(claim_id, current, previous, interval: Interval) -> list[Row]:
     return rows
 
 
-def _rank_rows(claim, window: tuple[pd.Period, pd.Period]) -> list[Row]:
+def _rank_rows(claim, window: tuple[int, int]) -> list[Row]:
     """Periods after the 'since' month are lower (highest_since) or higher (lowest_since);
-    the 'since' period itself is at least as high (or low). Only periods inside the window count."""
+    the 'since' period itself is at least as high (or low). Only periods inside the window count.
+    Months are ordinals here, as in every Row."""
     first, last = window
-    period = months_of(claim.start, claim.end)
-    since = pd.Period(claim.value_text, freq="M")
+    start, end = claim.start.ordinal, claim.end.ordinal
+    period = range(start, end + 1)
+    since = int(claim.value)  # the loader stores a ranking's month as its ordinal
     length = len(period)
     step = 12 if length > 1 else 1  # ranges compare with the same range in earlier years
     higher = claim.measure == "highest_since"
     rows = []
-    shift = step
-    while True:
-        start = claim.start - shift
-        if start < since or start < first:
-            break
-        other = months_of(start, start + (length - 1))
-        if other[-1] <= last:
+    other_start = start - step
+    while other_start >= since and other_start >= first:
+        if other_start + length - 1 <= last:
             # other - period <= 0 when the period is the highest; >= 0 when the lowest
-            coefs = tuple(_sum(other) + _sum(period, -1.0))
-            is_since = start == since
-            if higher:
-                rows.append(Row(claim.claim_id, coefs, 0.0, INF) if is_since else Row(claim.claim_id, coefs, -INF, 0.0))
-            else:
-                rows.append(Row(claim.claim_id, coefs, -INF, 0.0) if is_since else Row(claim.claim_id, coefs, 0.0, INF))
-        shift += step
+            coefs = tuple(_sum(range(other_start, other_start + length)) + _sum(period, -1.0))
+            at_least = (other_start == since) == higher
+            rows.append(Row(claim.claim_id, coefs, 0.0, INF) if at_least else Row(claim.claim_id, coefs, -INF, 0.0))
+        other_start -= step
     return rows
 
 
-def claim_rows(claim, window: tuple[pd.Period, pd.Period]) -> list[Row]:
-    """All rows one claim imposes on its series (rank rows only inside the window)."""
-    period = months_of(claim.start, claim.end)
+def claim_rows(claim, window: tuple[int, int]) -> list[Row]:
+    """All rows one claim imposes on its series, over month ordinals (rankings only inside the window)."""
     if claim.measure in RANK_MEASURES:
         return _rank_rows(claim, window)
+    period = range(claim.start.ordinal, claim.end.ordinal + 1)
     interval = claim_interval(claim)
     if claim.measure == "level":
         return [Row(claim.claim_id, tuple(_sum(period)), interval.lo, interval.hi)]
     lag = 12 if claim.measure == "yoy_pct" else 1
-    previous = [m - lag for m in period]
-    return _ratio_rows(claim.claim_id, period, previous, interval)
+    return _ratio_rows(claim.claim_id, period, [m - lag for m in period], interval)
 
 
 def reach(claim) -> tuple[pd.Period, pd.Period]:
@@ -174,6 +168,7 @@ def build_constraints(claims: pd.DataFrame) -> dict[str, SeriesConstraints]:
     built = {}
     for series, group in claims.groupby("series", sort=True):
         window = series_window(group)
-        rows = [row for claim in group.itertuples() for row in claim_rows(claim, window)]
+        ordinals = (window[0].ordinal, window[1].ordinal)
+        rows = [row for claim in group.itertuples() for row in claim_rows(claim, ordinals)]
         built[series] = SeriesConstraints(series, window, rows)
     return built

@@ -10,7 +10,7 @@ import math
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -53,12 +53,14 @@ class Optimum:
     value: float                # +inf / -inf when unbounded
     x: np.ndarray | None        # an optimal point
     active_rows: np.ndarray     # indices of rows with a non-zero dual (the binding claims)
+    active_cols: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))  # binding column bounds
 
 
 class IntervalLP:
     """Variables x >= 0; rows lo <= A x <= hi. Answers min/max of c.x and feasibility."""
 
-    def __init__(self, n_cols: int, rows: list[tuple[list[int], list[float], float, float]]):
+    def __init__(self, n_cols: int, rows: list[tuple[list[int], list[float], float, float]],
+                 col_lower: np.ndarray | None = None, col_upper: np.ndarray | None = None):
         self.n_cols = n_cols
         self.n_rows = len(rows)
         inf = highspy.kHighsInf
@@ -66,8 +68,9 @@ class IntervalLP:
         lp.num_col_ = n_cols
         lp.num_row_ = len(rows)
         lp.col_cost_ = np.zeros(n_cols)
-        lp.col_lower_ = np.zeros(n_cols)
-        lp.col_upper_ = np.full(n_cols, inf)
+        lp.col_lower_ = np.zeros(n_cols) if col_lower is None else np.asarray(col_lower, dtype=float)
+        upper = np.full(n_cols, np.inf) if col_upper is None else np.asarray(col_upper, dtype=float)
+        lp.col_upper_ = np.where(np.isfinite(upper), upper, inf)
         lp.row_lower_ = np.array([lo if math.isfinite(lo) else -inf for _, _, lo, _ in rows], dtype=float)
         lp.row_upper_ = np.array([hi if math.isfinite(hi) else inf for _, _, _, hi in rows], dtype=float)
         starts, indices, values = [0], [], []
@@ -81,7 +84,10 @@ class IntervalLP:
         lp.a_matrix_.value_ = np.array(values, dtype=float)
         lp.a_matrix_.num_col_ = n_cols
         lp.a_matrix_.num_row_ = len(rows)
+        self.col_lower = np.asarray(lp.col_lower_, dtype=float)
+        self.col_upper = np.where(np.isfinite(upper), upper, np.inf)
         self.highs = new_highs()
+        self.highs.setOptionValue("simplex_strategy", 4)  # primal: re-solves after a cost change stay warm
         self.highs.passModel(lp)
         self._cost = np.zeros(n_cols)
 
@@ -92,11 +98,23 @@ class IntervalLP:
             self._cost = cost.copy()
 
     def feasible(self) -> bool:
+        if self.n_rows == 0:
+            return bool((self.col_lower <= self.col_upper).all())
         self._set_cost(np.zeros(self.n_cols))
         self.highs.run()
         return self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
+    def _optimise_box(self, cost: np.ndarray, maximise: bool) -> Optimum:
+        """No rows left: each column sits at whichever bound the objective prefers."""
+        sign = -cost if maximise else cost
+        x = np.where(sign > 0, self.col_lower, np.where(sign < 0, self.col_upper, self.col_lower))
+        if not np.isfinite(x).all():
+            return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
+        return Optimum(float(np.dot(cost, x)), x, np.array([], dtype=int), np.flatnonzero(cost != 0))
+
     def optimise(self, cost: np.ndarray, maximise: bool) -> Optimum:
+        if self.n_rows == 0:
+            return self._optimise_box(np.asarray(cost, dtype=float), maximise)
         self._set_cost(np.asarray(cost, dtype=float))
         sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
         self.highs.changeObjectiveSense(sense)
@@ -105,16 +123,19 @@ class IntervalLP:
         if status == highspy.HighsModelStatus.kUnbounded:
             return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
         if status != highspy.HighsModelStatus.kOptimal:
-            # rare numerical trouble: retry once from scratch
+            # rare numerical trouble, or presolve reducing the model to nothing: retry without presolve
             self.highs.clearSolver()
+            self.highs.setOptionValue("presolve", "off")
             self.highs.run()
             status = self.highs.getModelStatus()
             if status == highspy.HighsModelStatus.kUnbounded:
                 return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
             if status != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"LP solver ended with status {self.highs.modelStatusToString(status)}")
+                raise RuntimeError(f"LP solver ended with status {self.highs.modelStatusToString(status)} "
+                                   f"({self.n_cols} columns, {self.n_rows} rows)")
         solution = self.highs.getSolution()
         x = np.array(solution.col_value)
         duals = np.array(solution.row_dual)
         active = np.flatnonzero(np.abs(duals) > 1e-9)
-        return Optimum(float(np.dot(cost, x)), x, active)
+        active_cols = np.flatnonzero(np.abs(np.array(solution.col_dual)) > 1e-9)
+        return Optimum(float(np.dot(cost, x)), x, active, active_cols)

@@ -17,6 +17,7 @@ import pandas as pd
 from .constraints import REVISION_ALLOWANCE_T, Row, SeriesConstraints, build_constraints, claim_interval, months_of
 from .ledger import RANK_MEASURES
 from .lp import IntervalLP
+from .propagate import explanation, tighten
 from .periods import format_period
 
 DERIVED_MAX_RELATIVE_WIDTH = 0.05  # "derived": high - low within 5% of the midpoint (about +-2.5%)
@@ -39,8 +40,9 @@ class SeriesFit:
     lps: list[IntervalLP]
     component_rows: list[list[int]]     # component index -> indices into rows
 
-    def index(self, month: pd.Period) -> int | None:
-        offset = (month - self.months[0]).n
+    def index(self, month: pd.Period | int) -> int | None:
+        """Position of a month (a Period or a Period ordinal) in this fit."""
+        offset = (month if isinstance(month, int) else month.ordinal) - self.months[0].ordinal
         return offset if 0 <= offset < len(self.months) else None
 
     def sum_bounds(self, months: list[pd.Period]) -> tuple[float, float, set[str]]:
@@ -146,15 +148,89 @@ def _central_point(lp_rows, n: int, local, targets, low, high, fixed: dict[int, 
     return np.clip(x, low, high)
 
 
-def _stated_months(claims: pd.DataFrame) -> dict[pd.Period, pd.DataFrame]:
+def _activity_bounds(rows, cols, coefs, n_rows, lower, upper):
+    low_term = np.where(coefs > 0, coefs * lower[cols], coefs * upper[cols])
+    high_term = np.where(coefs > 0, coefs * upper[cols], coefs * lower[cols])
+    with np.errstate(invalid="ignore"):
+        low = np.bincount(rows, weights=np.nan_to_num(low_term, nan=0.0, neginf=-1e300), minlength=n_rows)
+        high = np.bincount(rows, weights=np.nan_to_num(high_term, nan=0.0, posinf=1e300), minlength=n_rows)
+    return low, high
+
+
+def component_bounds(lp_rows, n: int) -> tuple[tuple[np.ndarray, np.ndarray], list[set[int]]]:
+    """Tightest bounds of every month of a component, and the rows each rests on.
+
+    Bound propagation proposes valid bounds. Rows those bounds already imply are dropped and
+    the bounds become column bounds, which leaves the same feasible set in a much smaller LP.
+    A proposed bound that some LP solution attains is the tightest (valid, and attained), so
+    a few LPs over sums of months settle most months; only the rest get an LP of their own."""
+    rows = np.array([r for r, (cols, _, _, _) in enumerate(lp_rows) for _ in cols], dtype=int)
+    cols = np.array([c for cols_, _, _, _ in lp_rows for c in cols_], dtype=int)
+    coefs = np.array([a for _, coefs_, _, _ in lp_rows for a in coefs_], dtype=float)
+    nonzero = coefs != 0  # "under 0%" leaves a zero coefficient, which bounds nothing
+    rows, cols, coefs = rows[nonzero], cols[nonzero], coefs[nonzero]
+    row_lo = np.array([lo for _, _, lo, _ in lp_rows], dtype=float)
+    row_hi = np.array([hi for _, _, _, hi in lp_rows], dtype=float)
+    lower, upper, lower_reason, upper_reason = tighten(n, rows, cols, coefs, row_lo, row_hi,
+                                                      np.zeros(n), np.full(n, math.inf))
+    activity_low, activity_high = _activity_bounds(rows, cols, coefs, len(lp_rows), lower, upper)
+    slack = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(row_lo), row_lo, row_hi)))
+    implied = (activity_low >= row_lo - slack) & (activity_high <= row_hi + slack)
+    kept = np.flatnonzero(~implied)
+    lp = IntervalLP(n, [lp_rows[r] for r in kept], lower, upper)
+    low, high = np.full(n, np.nan), np.full(n, np.nan)
+    support: list[set[int]] = [set() for _ in range(n)]
+
+    def explain(j: int, side: str) -> set[int]:
+        return explanation(j, side, rows, cols, coefs, lower_reason, upper_reason)
+
+    def attained(x: np.ndarray | None) -> int:
+        """Settle the months whose proposed bound this feasible point reaches; how many were settled."""
+        if x is None:
+            return 0
+        tol = 1e-7 * np.maximum(1.0, np.abs(x))
+        settled_now = 0
+        for side, proposal, settled in (("lower", lower, low), ("upper", upper, high)):
+            hit = np.isnan(settled) & np.isfinite(proposal) & (np.abs(x - proposal) <= tol)
+            for j in np.flatnonzero(hit):
+                settled[j] = proposal[j]
+                support[j] |= explain(j, side)
+            settled_now += int(hit.sum())
+        return settled_now
+
+    for maximise, settled in ((False, low), (True, high)):
+        for _ in range(4):  # sums over the months still open, while that keeps settling some
+            open_months = np.isnan(settled) & (np.isfinite(upper) | (not maximise))
+            if not open_months.any() or not attained(lp.optimise(open_months.astype(float), maximise).x):
+                break
+    for j in range(n):
+        for maximise, settled in ((False, low), (True, high)):
+            if not np.isnan(settled[j]):
+                continue
+            cost = np.zeros(n)
+            cost[j] = 1.0
+            optimum = lp.optimise(cost, maximise=maximise)
+            settled[j] = optimum.value
+            support[j] |= {int(kept[r]) for r in optimum.active_rows}
+            for k in optimum.active_cols:  # a binding column bound rests on the rows that set it
+                at_upper = abs(optimum.x[k] - upper[k]) <= 1e-7 * max(1.0, abs(upper[k]))
+                support[j] |= explain(int(k), "upper" if at_upper else "lower")
+            attained(optimum.x)
+    return (np.maximum(low, 0.0), high), support
+
+
+def _stated_months(claims: pd.DataFrame) -> dict[pd.Period, list]:
     """Single-month level claims, by month."""
     levels = claims[(claims["measure"] == "level") & (claims["start"] == claims["end"])]
-    return {month: group for month, group in levels.groupby("start")}
+    stated: dict[pd.Period, list] = {}
+    for claim in levels.itertuples():
+        stated.setdefault(claim.start, []).append(claim)
+    return stated
 
 
-def stated_estimate(stated: pd.DataFrame, low: float, high: float) -> float:
+def stated_estimate(stated: list, low: float, high: float) -> float:
     """A reported month shows the most precise figure stated for it (kept inside its bounds)."""
-    most_precise = min(stated.itertuples(), key=lambda c: claim_interval(c).half_width)
+    most_precise = min(stated, key=lambda c: claim_interval(c).half_width)
     return float(np.clip(claim_interval(most_precise).central, low, high))
 
 
@@ -162,7 +238,7 @@ def fit_series(constraints: SeriesConstraints, claims: pd.DataFrame) -> SeriesFi
     first, last = constraints.window
     months = months_of(first, last)
     n = len(months)
-    index = lambda m: (m - first).n  # noqa: E731
+    index = lambda m: (m if isinstance(m, int) else m.ordinal) - first.ordinal  # noqa: E731
     rows = constraints.rows
     components = _components(n, rows, index)
     component_of = np.full(n, -1)
@@ -188,12 +264,11 @@ def fit_series(constraints: SeriesConstraints, claims: pd.DataFrame) -> SeriesFi
             lp_rows.append((list(merged), list(merged.values()), row.lo, row.hi))
         lp = IntervalLP(len(members), lp_rows)
         lps.append(lp)
+        claim_of_row = [rows[r].claim_id for r in component_rows[c]]
+        bounds, supports = component_bounds(lp_rows, len(members))
         for l, g in enumerate(members):
-            cost = np.zeros(len(members))
-            cost[l] = 1.0
-            lo, hi = lp.optimise(cost, maximise=False), lp.optimise(cost, maximise=True)
-            low[g], high[g] = max(lo.value, 0.0), hi.value
-            support[g] = {rows[component_rows[c][r]].claim_id for r in np.concatenate([lo.active_rows, hi.active_rows])}
+            low[g], high[g] = bounds[0][l], bounds[1][l]
+            support[g] = {claim_of_row[r] for r in supports[l]}
         targets = _least_squares_targets(claims, index, low, high)
         fixed = {local[index(m)]: stated_estimate(group, low[index(m)], high[index(m)])
                  for m, group in stated_months.items() if index(m) in local}
@@ -250,7 +325,7 @@ def series_table(fit: SeriesFit, claims: pd.DataFrame, months: list[pd.Period]) 
         estimate = float(fit.point[i]) if basis in ("reported", "derived") else math.nan
         if basis in ("reported", "derived"):
             pinned.add(month)
-        ids = set(fit.support[i]) | (set(own["claim_id"]) if own is not None else set())
+        ids = set(fit.support[i]) | ({c.claim_id for c in own} if own is not None else set())
         records.append((fit.series, str(month), estimate, fit.low[i], fit.high[i], basis, _claim_list(ids)))
     range_levels = {(c.start, c.end): c for c in claims.itertuples() if c.measure == "level" and c.start != c.end}
     for run in _range_candidates(claims, pinned):
@@ -262,8 +337,7 @@ def series_table(fit: SeriesFit, claims: pd.DataFrame, months: list[pd.Period]) 
         if basis not in ("reported", "derived"):
             continue
         idx = [fit.index(m) for m in run]
-        estimate = stated_estimate(claims[claims["claim_id"] == own.claim_id], low, high) if own is not None \
-            else float(np.sum(fit.point[idx]))
+        estimate = stated_estimate([own], low, high) if own is not None else float(np.sum(fit.point[idx]))
         if own is not None:
             ids.add(own.claim_id)
         records.append((fit.series, format_period(run[0], run[-1]), estimate, low, high, basis, _claim_list(ids)))
