@@ -16,7 +16,7 @@ setup: $(STAMP)
 $(STAMP): requirements.txt
 	@echo "==> Setting up $(VENV) from requirements.txt (the first run takes a few minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2> >(grep -v "^WARNING: Location 'file:" >&2)
 	@$(PY) -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'magnet_briefing.pth').write_text('$(CURDIR)\n')"
 	@touch $(STAMP)
 

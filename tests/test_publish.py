@@ -215,6 +215,14 @@ def test_real_notebook_builds(tmp_path, params, capsys):
                  "consistency.csv", "edition.json"):
         assert (folder / name).exists(), name
     assert not EXTERNAL_URL.search((folder / "briefing.html").read_text(encoding="utf-8"))
+    pdf = PdfReader(folder / "briefing.pdf")
+    executed = read_notebook(folder / "briefing.ipynb")
+    assert len(pdf.pages) >= 2 and count_png_outputs(executed) >= 5
+    assert _drawn_images(pdf) == count_png_outputs(executed)
+    message = message_from_bytes((folder / "briefing.eml").read_bytes(), policy=policy.default)
+    html = message.get_body(("html",)).get_content()
+    cids = {part["Content-ID"].strip("<>") for part in message.walk() if part.get_content_type() == "image/png"}
+    assert set(re.findall(r'src="cid:([^"]+)"', html)) == cids and len(cids) == 2
 
 
 def test_leftovers_of_killed_runs_are_cleaned(tmp_path):
