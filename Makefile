@@ -33,7 +33,7 @@ bench: $(STAMP)
 	@$(PY) -m bench
 
 lab: $(STAMP)
-	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean:
 	rm -rf reports/*/ reports/index.html
