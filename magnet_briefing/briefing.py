@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, Image, Markdown, display
 
 from . import analysis, charts, summary
 from .engine import Reconstruction, reconstruct
@@ -59,8 +59,7 @@ def open_edition(month: str = "latest", control_start: str = "2025-04", baseline
 
 
 def _show(fig) -> None:
-    display(fig)
-    charts.close(fig)
+    display(Image(data=charts.png_bytes(fig), format="png"))
 
 
 def _claims_note(claim_ids) -> str:

@@ -7,6 +7,7 @@ survive a greyscale printer. Colours are Okabe-Ito (colour-blind safe).
 """
 from __future__ import annotations
 
+import io
 import textwrap
 
 import matplotlib as mpl
@@ -65,9 +66,9 @@ def label_of(series: str) -> str:
 
 
 def finish(fig, ax, title: str, subtitle: str, source: str) -> None:
-    fig.suptitle(textwrap.fill(title, 95), x=0.01, ha="left", fontsize=11, fontweight="bold", color=INK)
-    ax.set_title(textwrap.fill(subtitle, 120), loc="left", color=MUTED, fontsize=8.5, pad=6)
-    source = textwrap.fill(source, 150)
+    fig.suptitle(textwrap.fill(title, 72), x=0.01, ha="left", fontsize=11, fontweight="bold", color=INK)
+    ax.set_title(textwrap.fill(subtitle, 100), loc="left", color=MUTED, fontsize=8.5, pad=6)
+    source = textwrap.fill(source, 128)
     lines = source.count("\n") + 1
     reserved = (lines * 6.5 * 1.35 / 72 + 0.04) / fig.get_figheight()  # inches of source text, as a fraction
     fig.get_layout_engine().set(rect=(0, reserved, 1, 1 - reserved))
@@ -148,7 +149,8 @@ def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: st
     ax.set_ylabel("% of baseline (100% = baseline)")
     ax.margins(x=0.08)
     handles, labels = ax.get_legend_handles_labels()
-    legend_below(ax, handles + basis_legend_handles(), labels + ["reported", "reconstructed"], ncols=4)
+    legend_below(ax, handles + basis_legend_handles(), labels + ["reported", "reconstructed"],
+                 ncols=min(4, len(handles) + 2) if len(handles) < 2 else 3)
     missing = sorted(set(recovery["series"]) - set(shown))
     note = f" No baseline for: {', '.join(label_of(s) for s in missing)}." if missing else ""
     finish(fig, ax, recovery_title(recovery, headline_series),
@@ -267,6 +269,7 @@ def comparison_chart(recovery: pd.DataFrame, series: list[str], baseline_text: s
                 ax.text(xpos, 1, "n/a", ha="center", va="bottom", fontsize=6.5, color=MUTED, rotation=90)
     ax.axhline(100, color=INK, linewidth=0.9)
     ax.set_xticks(range(len(months)), [f"{m:%b %Y}" for m in months])
+    ax.set_xlim(-0.6, len(months) - 0.4)
     ax.set_ylabel("% of baseline")
     ax.set_ylim(0, max(130, rows["pct_high"].max() * 1.18 if len(rows) else 130))
     ax.grid(axis="x", visible=False)
@@ -310,6 +313,11 @@ def destinations_chart(result: Reconstruction, series: list[str], first: str, la
     return fig
 
 
-def close(fig) -> None:
+def png_bytes(fig) -> bytes:
+    """The chart as PNG, rendered once at the house size (constrained layout already fits it, so
+    no tight bounding box and no second draw), with no software stamp: same input, same bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=mpl.rcParams["savefig.dpi"], metadata={"Software": None})
     plt.close(fig)
+    return buffer.getvalue()
 
