@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .periods import Period, parse_month, parse_period
+from .periods import parse_month, parse_period
 
 CLAIM_COLUMNS = ["claim_id", "series", "period", "measure", "value", "unit", "qualifier", "source_id"]
 SOURCE_COLUMNS = ["source_id", "publisher", "title", "published", "url"]

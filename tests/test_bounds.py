@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def lp_rows_of(series_constraints):
     first = series_constraints.window[0].ordinal
-    n = series_constraints.window[1].ordinal - first + 1
     rows = []
     for row in series_constraints.rows:
         merged = {}
