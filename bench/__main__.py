@@ -4,6 +4,7 @@ import sys
 
 BENCH_MODULES = (
     "bench.publishing",
+    "bench.engine",
 )
 
 

@@ -174,9 +174,9 @@ def show_magnets_vs_rare_earths(edition: Edition) -> None:
     values = both[both["month"] == latest].set_index("series")["pct"]
     title = (f"In {latest:%B}, rare-earth exports were at {values['rare_earths/world']:.0f}% of baseline, "
              f"magnets at {values['magnets/world']:.0f}%")
-    _show(charts.comparison_chart(rec, pair, edition.baseline_text, edition.source_line(pair), title))
     display(Markdown("Rare earths here are customs' total of the 17 rare-earth types (compounds and metals), a "
                      "different product from magnets; their controls covered seven medium and heavy elements only."))
+    _show(charts.comparison_chart(rec, pair, edition.baseline_text, edition.source_line(pair), title))
 
 
 def show_destinations(edition: Edition) -> None:
