@@ -15,7 +15,7 @@ import pandas as pd
 from .constraints import build_constraints, claim_interval, months_of
 from .ledger import RANK_MEASURES
 from .lp import IntervalLP
-from .reconstruct import SeriesFit, _components
+from .reconstruct import SeriesFit, split_components
 
 CONSISTENCY_COLUMNS = ["claim_id", "status", "residual", "reason"]
 MAX_BRUTE_FORCE_SET = 3  # exact search up to this many dropped claims per component, greedy beyond
@@ -40,28 +40,13 @@ def corroboration(claims: pd.DataFrame) -> dict[str, int]:
 
 
 def _component_problems(claims: pd.DataFrame):
-    """Yield (claim ids, row list, n months) for each connected group of months of each series."""
-    for series, built in build_constraints(claims).items():
-        first, _ = built.window
-        index = lambda m: m - first.ordinal  # noqa: E731
-        n = (built.window[1] - first).n + 1
-        components = _components(n, built.rows, index)
-        where = {}
-        for c, members in enumerate(components):
-            for i in members:
-                where[i] = c
-        grouped: dict[int, list] = {}
-        for row in built.rows:
-            grouped.setdefault(where[index(row.coefs[0][0])], []).append(row)
-        for c, rows in grouped.items():
-            local = {g: l for l, g in enumerate(components[c])}
-            lp_rows = []
-            for row in rows:
-                merged: dict[int, float] = {}
-                for m, coef in row.coefs:
-                    merged[local[index(m)]] = merged.get(local[index(m)], 0.0) + coef
-                lp_rows.append((row.claim_id, list(merged), list(merged.values()), row.lo, row.hi))
-            yield lp_rows, len(components[c])
+    """Yield (rows tagged with their claim id, n months) for each connected group of months of each series."""
+    for built in build_constraints(claims).values():
+        first = built.window[0].ordinal
+        n = built.window[1].ordinal - first + 1
+        for part in split_components(built.rows, n, lambda m: m - first):
+            tagged = [(built.rows[r].claim_id, *lp_row) for r, lp_row in zip(part.row_indices, part.lp_rows)]
+            yield tagged, len(part.members)
 
 
 def _feasible_without(lp_rows, n, dropped: set[str]) -> bool:

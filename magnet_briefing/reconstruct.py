@@ -94,6 +94,35 @@ def _components(n: int, rows: list[Row], index) -> list[list[int]]:
     return list(groups.values())
 
 
+@dataclass(frozen=True)
+class Component:
+    """Months linked by claims, and their rows with columns numbered within the component."""
+    members: list[int]                 # month positions in the series window
+    row_indices: list[int]             # into the series' rows
+    lp_rows: list[tuple[list[int], list[float], float, float]]
+
+
+def split_components(rows: list[Row], n: int, index) -> list[Component]:
+    components = _components(n, rows, index)
+    component_of = np.full(n, -1)
+    for c, members in enumerate(components):
+        component_of[members] = c
+    row_indices: list[list[int]] = [[] for _ in components]
+    for r, row in enumerate(rows):
+        row_indices[component_of[index(row.coefs[0][0])]].append(r)
+    split = []
+    for members, indices in zip(components, row_indices):
+        local = {g: l for l, g in enumerate(members)}
+        lp_rows = []
+        for r in indices:
+            merged: dict[int, float] = {}
+            for m, coef in rows[r].coefs:
+                merged[local[index(m)]] = merged.get(local[index(m)], 0.0) + coef
+            lp_rows.append((list(merged), list(merged.values()), rows[r].lo, rows[r].hi))
+        split.append(Component(members, indices, lp_rows))
+    return split
+
+
 def _least_squares_targets(claims: pd.DataFrame, index, low, high):
     """(coefs, target, scale) per claim: what the claim says its central value is."""
     targets = []
@@ -240,28 +269,21 @@ def fit_series(constraints: SeriesConstraints, claims: pd.DataFrame) -> SeriesFi
     n = len(months)
     index = lambda m: (m if isinstance(m, int) else m.ordinal) - first.ordinal  # noqa: E731
     rows = constraints.rows
-    components = _components(n, rows, index)
+    split = split_components(rows, n, index)
+    components = [part.members for part in split]
+    component_rows = [part.row_indices for part in split]
     component_of = np.full(n, -1)
     for c, members in enumerate(components):
         component_of[members] = c
-    component_rows: list[list[int]] = [[] for _ in components]
-    for r, row in enumerate(rows):
-        component_rows[component_of[index(row.coefs[0][0])]].append(r)
 
     stated_months = _stated_months(claims)
     low, high = np.zeros(n), np.full(n, math.inf)
     point = np.full(n, np.nan)
     support: list[set[str]] = [set() for _ in range(n)]
     lps = []
-    for c, members in enumerate(components):
+    for c, part in enumerate(split):
+        members, lp_rows = part.members, part.lp_rows
         local = {g: l for l, g in enumerate(members)}
-        lp_rows = []
-        for r in component_rows[c]:
-            row = rows[r]
-            merged: dict[int, float] = {}
-            for m, coef in row.coefs:
-                merged[local[index(m)]] = merged.get(local[index(m)], 0.0) + coef
-            lp_rows.append((list(merged), list(merged.values()), row.lo, row.hi))
         lp = IntervalLP(len(members), lp_rows)
         lps.append(lp)
         claim_of_row = [rows[r].claim_id for r in component_rows[c]]
