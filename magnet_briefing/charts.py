@@ -147,7 +147,7 @@ def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: st
     ax.set_xticks(ticks, [f"{t:+d}\n{start + int(t):%b %y}" if t else f"0\n{start:%b %y}" for t in ticks])
     ax.set_xlabel("months since the controls began")
     ax.set_ylabel("% of baseline (100% = baseline)")
-    ax.margins(x=0.08)
+    ax.set_xlim(-0.9, max(ticks) + 0.7)  # room for the end labels, even with one month since the controls
     handles, labels = ax.get_legend_handles_labels()
     legend_below(ax, handles + basis_legend_handles(), labels + ["reported", "reconstructed"],
                  ncols=min(4, len(handles) + 2) if len(handles) < 2 else 3)

@@ -111,6 +111,9 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
         return None
     row = metrics.loc[HEADLINE_SERIES]
     rec = numbers.recovery
+    since = rec[(rec["series"] == HEADLINE_SERIES) & (rec["months_since_control"] >= 0) & rec["pct"].notna()]
+    if len(since) < 2:
+        return None  # one month since the controls: no low point or recovery to speak of yet
     trough = rec[(rec["series"] == HEADLINE_SERIES) & (rec["month"].map(lambda m: f"{m:%b %Y}") == row["trough"])].iloc[0]
     trough_level = Figure(trough["tonnes"], trough["low"], trough["high"], trough["basis"])
     control = parse_month(params.control_start)
