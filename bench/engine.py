@@ -235,7 +235,12 @@ def sanity_line(claims: pd.DataFrame, truths: dict[str, np.ndarray], count: int 
 
 
 def _peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    """This process's peak RSS. VmHWM starts afresh at exec; ru_maxrss would carry the parent's peak."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
 def _solve_part(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
