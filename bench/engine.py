@@ -276,6 +276,7 @@ def solve_in_process(claims_path: str, workers: str) -> None:
 
 
 def measure(claims_path: Path, workers: int) -> dict:
+    """Solve the pickled claims in a fresh interpreter; {seconds, peak_bytes}."""
     command = [sys.executable, "-c", "import sys; from bench.engine import solve_in_process; "
                "solve_in_process(*sys.argv[1:])", str(claims_path), str(workers)]
     done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
