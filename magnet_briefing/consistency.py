@@ -12,10 +12,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from .constraints import build_constraints, claim_interval, months_of
+from .bounds import LedgerBounds
+from .constraints import claim_interval, months_of
 from .ledger import RANK_MEASURES
 from .lp import IntervalLP
-from .reconstruct import SeriesFit, split_components
+from .reconstruct import LedgerFit, SeriesFit
+from .system import System
 
 CONSISTENCY_COLUMNS = ["claim_id", "status", "residual", "reason"]
 MAX_BRUTE_FORCE_SET = 3  # exact search up to this many dropped claims per component, greedy beyond
@@ -39,14 +41,19 @@ def corroboration(claims: pd.DataFrame) -> dict[str, int]:
     return counts
 
 
-def _component_problems(claims: pd.DataFrame):
-    """Yield (rows tagged with their claim id, n months) for each connected group of months of each series."""
-    for built in build_constraints(claims).values():
-        first = built.window[0].ordinal
-        n = built.window[1].ordinal - first + 1
-        for part in split_components(built.rows, n, lambda m: m - first):
-            tagged = [(built.rows[r].claim_id, *lp_row) for r, lp_row in zip(part.row_indices, part.lp_rows)]
-            yield tagged, len(part.members)
+def _component_problems(system: System, broken: np.ndarray):
+    """Yield (rows tagged with their claim id, n months) for each connected group of months whose rows cannot all hold."""
+    coo = system.matrix.tocoo()
+    row_component = np.full(system.matrix.shape[0], -1)
+    row_component[coo.row] = system.component[coo.col]
+    for c in np.flatnonzero(broken):
+        months = np.flatnonzero(system.component == c)
+        rows = np.flatnonzero(row_component == c)
+        part = system.matrix[rows][:, months]
+        tagged = [(system.claims.ids[system.row_claim[r]], part.indices[part.indptr[i]:part.indptr[i + 1]].tolist(),
+                   part.data[part.indptr[i]:part.indptr[i + 1]].tolist(), system.row_lo[r], system.row_hi[r])
+                  for i, r in enumerate(rows)]
+        yield tagged, len(months)
 
 
 def _feasible_without(lp_rows, n, dropped: set[str]) -> bool:
@@ -80,12 +87,18 @@ def _smallest_removal(lp_rows, n, corroborated: dict[str, int], vague: dict[str,
     return dropped
 
 
-def find_contradictions(claims: pd.DataFrame) -> set[str]:
+def find_contradictions(claims: pd.DataFrame, system: System, bounds: LedgerBounds) -> set[str]:
     """Claim ids to set aside so the rest of the ledger holds together."""
-    corroborated = corroboration(claims)
-    vague = {c.claim_id: looseness(c) for c in claims.itertuples()}
+    if not bounds.infeasible.any():
+        return set()
+    column_series = np.repeat(np.arange(len(system.claims.names)), system.n_months)
+    broken = np.isin(system.component, np.flatnonzero(bounds.infeasible))
+    names = [system.claims.names[k] for k in np.unique(column_series[broken])]
+    involved = claims[claims["series"].isin(names)]
+    corroborated = corroboration(involved)
+    vague = {c.claim_id: looseness(c) for c in involved.itertuples()}
     dropped: set[str] = set()
-    for lp_rows, n in _component_problems(claims):
+    for lp_rows, n in _component_problems(system, bounds.infeasible):
         if not _feasible_without(lp_rows, n, set()):
             dropped |= _smallest_removal(lp_rows, n, corroborated, vague)
     return dropped
@@ -93,7 +106,7 @@ def find_contradictions(claims: pd.DataFrame) -> set[str]:
 
 def _sum_point(fit: SeriesFit, months) -> float:
     idx = [fit.index(m) for m in months]
-    if any(i is None or fit.component_of[i] < 0 for i in idx):
+    if any(i is None or not fit.linked[i] for i in idx):
         return math.nan
     return float(np.sum(fit.point[idx]))
 
@@ -125,7 +138,7 @@ def rank_violation(claim, fit: SeriesFit | None) -> float:
         return math.nan
     from .constraints import _rank_rows
     worst = 0.0
-    for row in _rank_rows(claim, (fit.months[0].ordinal, fit.months[-1].ordinal)):
+    for row in _rank_rows(claim, (fit.first, fit.first + fit.n - 1)):
         value = sum(coef * fit.point[fit.index(m)] for m, coef in row.coefs if fit.index(m) is not None)
         if math.isnan(value):
             continue
@@ -140,6 +153,40 @@ def residual(claim, fit: SeriesFit | None) -> float:
         return rank_violation(claim, fit)
     stated = claim.value / 1000.0 if claim.unit == "kg" else claim.value
     return implied_value(claim, fit) - stated
+
+
+def residuals(fit: LedgerFit) -> np.ndarray:
+    """residual() for every claim the fit rests on, with array operations (NaN where a month has no estimate)."""
+    system, claims = fit.system, fit.system.claims
+    point = fit.point
+    total = np.r_[0.0, np.cumsum(np.nan_to_num(point))]
+    missing = np.r_[0, np.cumsum(np.isnan(point))]
+
+    def period_sum(shift: np.ndarray) -> np.ndarray:
+        a = system.column(claims.series, claims.start - shift)
+        b = system.column(claims.series, claims.end - shift) + 1
+        inside = (a >= system.offset[claims.series]) & (b <= system.offset[claims.series] + system.n_months[claims.series])
+        a, b = np.where(inside, a, 0), np.where(inside, b, 0)
+        return np.where(inside & (missing[b] == missing[a]), total[b] - total[a], np.nan)
+
+    current = period_sum(np.zeros(len(claims.ids), dtype=np.int64))
+    previous = period_sum(claims.lag)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(previous > 0, current / previous, np.nan)
+    stated_level = np.where(np.isin(claims.measure, ["level"]), claims.value, np.nan)
+    value = np.select([claims.measure == "level", claims.measure == "mom_ratio", claims.lag > 0],
+                      [current - stated_level, ratio - claims.value, (ratio - 1) * 100 - claims.value], np.nan)
+    # rankings: how far the estimates break any of their rows (0 when every row holds)
+    rank_rows = np.flatnonzero(claims.rank[system.row_claim])
+    if len(rank_rows):
+        activity = system.matrix[rank_rows] @ np.nan_to_num(point)
+        rows_missing = (system.matrix[rank_rows] != 0).astype(float) @ np.isnan(point).astype(float) > 0
+        broken_by = np.maximum(system.row_lo[rank_rows] - activity, activity - system.row_hi[rank_rows])
+        broken_by = np.where(rows_missing, np.nan, broken_by)
+        worst = np.zeros(len(claims.ids))
+        np.fmax.at(worst, system.row_claim[rank_rows], broken_by)
+        value = np.where(claims.rank, worst, value)
+    return value
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -181,19 +228,23 @@ def explain(claim, fit: SeriesFit | None, others: str) -> str:
     return f"{said}: the other claims{others} imply {_fmt((lo - 1) * 100, '%')} to {_fmt((hi - 1) * 100, '%')}."
 
 
-def consistency_table(claims: pd.DataFrame, dropped: set[str], fits: dict[str, SeriesFit]) -> pd.DataFrame:
-    records = []
-    for claim in claims.itertuples():
-        fit = fits.get(claim.series)
-        value = residual(claim, fit)
-        if claim.claim_id in dropped:
-            support = set()
-            if fit is not None and claim.measure not in RANK_MEASURES:
-                support = fit.sum_bounds(months_of(claim.start, claim.end))[2]
-            others = f" ({', '.join(sorted(support))})" if support else ""
-            records.append((claim.claim_id, "inconsistent", value, explain(claim, fit, others)))
-        else:
-            records.append((claim.claim_id, "consistent", value, ""))
-    table = pd.DataFrame.from_records(records, columns=CONSISTENCY_COLUMNS)
+def consistency_table(claims: pd.DataFrame, dropped: set[str], fit: LedgerFit, fits) -> pd.DataFrame:
+    """consistency.csv: every claim, in ledger order; a set-aside claim gets a reason in plain words."""
+    by_id = dict(zip(fit.system.claims.ids, residuals(fit)))
+    ids = claims["claim_id"].to_numpy(dtype=object)
+    residual_of = np.array([by_id.get(c, np.nan) for c in ids], dtype=float)
+    status = np.where(np.isin(ids, list(dropped)), "inconsistent", "consistent")
+    reason = np.full(len(ids), "", dtype=object)
+    for k in np.flatnonzero(status == "inconsistent"):
+        claim = next(claims.iloc[[k]].itertuples())
+        series_fit = fits.get(claim.series)
+        residual_of[k] = residual(claim, series_fit)
+        support = set()
+        if series_fit is not None and claim.measure not in RANK_MEASURES:
+            support = series_fit.sum_bounds(months_of(claim.start, claim.end))[2]
+        others = f" ({', '.join(sorted(support))})" if support else ""
+        reason[k] = explain(claim, series_fit, others)
+    table = pd.DataFrame({"claim_id": ids, "status": status, "residual": residual_of, "reason": reason},
+                         columns=CONSISTENCY_COLUMNS)
     table["residual"] = table["residual"].round(3)
     return table

@@ -4,16 +4,17 @@ A claim's written precision and qualifier give an interval (data/README.md, "Pre
 and "Qualifiers"); each claim then yields one or more rows  lo <= sum(coef * x_month) <= hi.
 Growth claims are linear because shipments are non-negative:
 x_t >= r_lo * x_{t-1} and x_t <= r_hi * x_{t-1}.
+system.py builds the rows of a whole ledger at once; this module holds the interval rules
+and the rows of one ranking, which the reasons for a set-aside ranking quote.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 
-from .ledger import RANK_MEASURES
 
 KG_PER_TONNE = 1000.0
 REVISION_ALLOWANCE_T = 2.0  # customs revise totals by a tonne or two (data/README.md)
@@ -98,14 +99,6 @@ def _sum(months, sign=1.0):
     return [(m, sign) for m in months]
 
 
-def _ratio_rows(claim_id, current, previous, interval: Interval) -> list[Row]:
-    """current >= r_lo * previous and current <= r_hi * previous."""
-    rows = [Row(claim_id, tuple(_sum(current) + [(m, -interval.lo) for m in previous]), 0.0, INF)]
-    if math.isfinite(interval.hi):
-        rows.append(Row(claim_id, tuple(_sum(current) + [(m, -interval.hi) for m in previous]), -INF, 0.0))
-    return rows
-
-
 def _rank_rows(claim, window: tuple[int, int]) -> list[Row]:
     """Periods after the 'since' month are lower (highest_since) or higher (lowest_since);
     the 'since' period itself is at least as high (or low). Only periods inside the window count.
@@ -127,48 +120,3 @@ def _rank_rows(claim, window: tuple[int, int]) -> list[Row]:
             rows.append(Row(claim.claim_id, coefs, 0.0, INF) if at_least else Row(claim.claim_id, coefs, -INF, 0.0))
         other_start -= step
     return rows
-
-
-def claim_rows(claim, window: tuple[int, int]) -> list[Row]:
-    """All rows one claim imposes on its series, over month ordinals (rankings only inside the window)."""
-    if claim.measure in RANK_MEASURES:
-        return _rank_rows(claim, window)
-    period = range(claim.start.ordinal, claim.end.ordinal + 1)
-    interval = claim_interval(claim)
-    if claim.measure == "level":
-        return [Row(claim.claim_id, tuple(_sum(period)), interval.lo, interval.hi)]
-    lag = 12 if claim.measure == "yoy_pct" else 1
-    return _ratio_rows(claim.claim_id, period, [m - lag for m in period], interval)
-
-
-def reach(claim) -> tuple[pd.Period, pd.Period]:
-    """The months a non-rank claim involves (a growth rate reaches back to its base period)."""
-    lag = {"yoy_pct": 12, "mom_pct": 1, "mom_ratio": 1}.get(claim.measure, 0)
-    return claim.start - lag, claim.end
-
-
-def series_window(claims: pd.DataFrame) -> tuple[pd.Period, pd.Period] | None:
-    """Months a series' claims reach; rankings never widen it (they may reach back to 2020)."""
-    spans = [reach(c) for c in claims.itertuples() if c.measure not in RANK_MEASURES]
-    spans += [(c.start, c.end) for c in claims.itertuples() if c.measure in RANK_MEASURES]
-    if not spans:
-        return None
-    return min(s for s, _ in spans), max(e for _, e in spans)
-
-
-@dataclass
-class SeriesConstraints:
-    series: str
-    window: tuple[pd.Period, pd.Period]
-    rows: list[Row] = field(default_factory=list)
-
-
-def build_constraints(claims: pd.DataFrame) -> dict[str, SeriesConstraints]:
-    """Rows for every series in `claims` (a ledger claims frame)."""
-    built = {}
-    for series, group in claims.groupby("series", sort=True):
-        window = series_window(group)
-        ordinals = (window[0].ordinal, window[1].ordinal)
-        rows = [row for claim in group.itertuples() for row in claim_rows(claim, ordinals)]
-        built[series] = SeriesConstraints(series, window, rows)
-    return built

@@ -6,24 +6,34 @@ from pathlib import Path
 
 import pandas as pd
 
+from .bounds import ledger_bounds
 from .consistency import consistency_table, find_contradictions
-from .reconstruct import SeriesFit, fit_all, monthly_table
+from .reconstruct import Fits, LedgerFit, fit_ledger, monthly_table
+from .system import build_system
 
 
 @dataclass(frozen=True)
 class Reconstruction:
     monthly: pd.DataFrame
     consistency: pd.DataFrame
-    fits: dict[str, SeriesFit]
-    kept: pd.DataFrame  # the claims the reconstruction rests on (inconsistent ones set aside)
+    fits: Fits                # series -> SeriesFit, built on first use
+    kept: pd.DataFrame        # the claims the reconstruction rests on (inconsistent ones set aside)
+    fit: LedgerFit
 
 
 def reconstruct(claims: pd.DataFrame) -> Reconstruction:
-    dropped = find_contradictions(claims)
-    kept = claims[~claims["claim_id"].isin(dropped)]
-    fits = fit_all(kept)
-    return Reconstruction(monthly=monthly_table(kept, fits),
-                          consistency=consistency_table(claims, dropped, fits), fits=fits, kept=kept)
+    system = build_system(claims)
+    bounds = ledger_bounds(system)
+    dropped = find_contradictions(claims, system, bounds)
+    kept = claims
+    if dropped:
+        kept = claims[~claims["claim_id"].isin(dropped)]
+        system = build_system(kept)
+        bounds = ledger_bounds(system)
+    fit = fit_ledger(kept, system, bounds)
+    fits = Fits(fit)
+    return Reconstruction(monthly=monthly_table(kept, fit), consistency=consistency_table(claims, dropped, fit, fits),
+                          fits=fits, kept=kept, fit=fit)
 
 
 def write_csvs(result: Reconstruction, folder: Path) -> None:

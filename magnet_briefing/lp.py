@@ -54,6 +54,7 @@ class Optimum:
     x: np.ndarray | None        # an optimal point
     active_rows: np.ndarray     # indices of rows with a non-zero dual (the binding claims)
     active_cols: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))  # binding column bounds
+    infeasible: bool = False    # the rows cannot all hold: value is NaN and x is None
 
 
 class IntervalLP:
@@ -61,29 +62,42 @@ class IntervalLP:
 
     def __init__(self, n_cols: int, rows: list[tuple[list[int], list[float], float, float]],
                  col_lower: np.ndarray | None = None, col_upper: np.ndarray | None = None):
-        self.n_cols = n_cols
-        self.n_rows = len(rows)
-        inf = highspy.kHighsInf
-        lp = highspy.HighsLp()
-        lp.num_col_ = n_cols
-        lp.num_row_ = len(rows)
-        lp.col_cost_ = np.zeros(n_cols)
-        lp.col_lower_ = np.zeros(n_cols) if col_lower is None else np.asarray(col_lower, dtype=float)
-        upper = np.full(n_cols, np.inf) if col_upper is None else np.asarray(col_upper, dtype=float)
-        lp.col_upper_ = np.where(np.isfinite(upper), upper, inf)
-        lp.row_lower_ = np.array([lo if math.isfinite(lo) else -inf for _, _, lo, _ in rows], dtype=float)
-        lp.row_upper_ = np.array([hi if math.isfinite(hi) else inf for _, _, _, hi in rows], dtype=float)
         starts, indices, values = [0], [], []
         for cols, coefs, _, _ in rows:
             indices.extend(cols)
             values.extend(coefs)
             starts.append(len(indices))
+        self._setup(n_cols, np.array(starts), np.array(indices, dtype=np.int64), np.array(values, dtype=float),
+                    np.array([lo for _, _, lo, _ in rows], dtype=float),
+                    np.array([hi for _, _, _, hi in rows], dtype=float), col_lower, col_upper)
+
+    @classmethod
+    def from_csr(cls, matrix, row_lo: np.ndarray, row_hi: np.ndarray, col_lower: np.ndarray | None = None,
+                 col_upper: np.ndarray | None = None) -> IntervalLP:
+        """The same LP from a scipy CSR matrix of rows, without building Python lists."""
+        lp = cls.__new__(cls)
+        lp._setup(matrix.shape[1], matrix.indptr, matrix.indices, matrix.data, row_lo, row_hi, col_lower, col_upper)
+        return lp
+
+    def _setup(self, n_cols, starts, indices, values, row_lo, row_hi, col_lower, col_upper) -> None:
+        self.n_cols = n_cols
+        self.n_rows = len(starts) - 1
+        inf = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_ = n_cols
+        lp.num_row_ = self.n_rows
+        lp.col_cost_ = np.zeros(n_cols)
+        lp.col_lower_ = np.zeros(n_cols) if col_lower is None else np.asarray(col_lower, dtype=float)
+        upper = np.full(n_cols, np.inf) if col_upper is None else np.asarray(col_upper, dtype=float)
+        lp.col_upper_ = np.where(np.isfinite(upper), upper, inf)
+        lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -inf).astype(float)
+        lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, inf).astype(float)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
         lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
         lp.a_matrix_.index_ = np.array(indices, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(values, dtype=float)
         lp.a_matrix_.num_col_ = n_cols
-        lp.a_matrix_.num_row_ = len(rows)
+        lp.a_matrix_.num_row_ = self.n_rows
         self.col_lower = np.asarray(lp.col_lower_, dtype=float)
         self.col_upper = np.where(np.isfinite(upper), upper, np.inf)
         self.highs = new_highs()
@@ -122,6 +136,8 @@ class IntervalLP:
         status = self.highs.getModelStatus()
         if status == highspy.HighsModelStatus.kUnbounded:
             return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return Optimum(math.nan, None, np.array([], dtype=int), infeasible=True)
         if status != highspy.HighsModelStatus.kOptimal:
             # rare numerical trouble, or presolve reducing the model to nothing: retry without presolve
             self.highs.clearSolver()
@@ -130,6 +146,8 @@ class IntervalLP:
             status = self.highs.getModelStatus()
             if status == highspy.HighsModelStatus.kUnbounded:
                 return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
+            if status == highspy.HighsModelStatus.kInfeasible:
+                return Optimum(math.nan, None, np.array([], dtype=int), infeasible=True)
             if status != highspy.HighsModelStatus.kOptimal:
                 raise RuntimeError(f"LP solver ended with status {self.highs.modelStatusToString(status)} "
                                    f"({self.n_cols} columns, {self.n_rows} rows)")

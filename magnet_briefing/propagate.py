@@ -1,103 +1,163 @@
-"""Feasibility-based bound tightening: valid month bounds from the rows alone, in a few numpy passes.
+"""Feasibility-based bound tightening: valid month bounds from the rows alone, with array passes.
 
-The bounds it finds are always valid, and usually the tightest; reconstruct.py checks each
-against LP solutions (a bound some feasible point attains cannot be tightened) and solves an
-LP only for the months this leaves open. Each bound remembers the row that set it, which
-is how a month's supporting claims are traced without an LP per month.
+The bounds it finds are always valid, and usually the tightest; reconstruct.py keeps only
+the rows these bounds do not already imply and solves LPs for what is left. Each bound
+remembers the row that set it, which is how a month's supporting claims are traced without
+an LP per month. Only rows that touch a bound changed in the previous pass are revisited,
+so a ledger of a thousand series costs a few passes over the rows that matter.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from scipy import sparse
 
-MAX_PASSES = 40
+MAX_PASSES = 200
 TOLERANCE = 1e-9
+INFEASIBLE_SLACK = 1e-6
 
 
-def _residual(contrib: np.ndarray, rows: np.ndarray, n_rows: int, direction: int):
-    """Activity of each row without each entry's own term (+-inf where other terms are infinite)."""
-    infinite = ~np.isfinite(contrib)
-    finite = np.where(infinite, 0.0, contrib)
-    total = np.bincount(rows, weights=finite, minlength=n_rows)
-    count = np.bincount(rows, weights=infinite.astype(float), minlength=n_rows)
-    others_infinite = count[rows] - infinite
-    rest = total[rows] - finite
-    return np.where(others_infinite > 0, direction * np.inf, rest)
+@dataclass
+class Propagation:
+    lower: np.ndarray
+    upper: np.ndarray
+    lower_reason: np.ndarray    # row that set each lower bound (-1: the column's own bound)
+    upper_reason: np.ndarray
+    unsettled: np.ndarray       # bool per row: still tightening when the passes ran out
+    infeasible: np.ndarray      # bool per column: its bounds crossed
+
+
+def _segments(indptr: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position of its owner in `chosen`, entry index) for every entry of the chosen rows (or columns)."""
+    counts = indptr[chosen + 1] - indptr[chosen]
+    owner = np.repeat(np.arange(len(chosen)), counts)
+    first_of = np.cumsum(counts) - counts
+    return owner, indptr[chosen][owner] + (np.arange(len(owner)) - first_of[owner])
+
+
+def _rest(terms: np.ndarray, owner: np.ndarray, n_owners: int, direction: int) -> np.ndarray:
+    """Each entry's row activity without its own term (+-inf where another term is infinite)."""
+    infinite = ~np.isfinite(terms)
+    finite = np.where(infinite, 0.0, terms)
+    total = np.bincount(owner, weights=finite, minlength=n_owners)
+    count = np.bincount(owner, weights=infinite, minlength=n_owners)
+    return np.where(count[owner] - infinite > 0, direction * np.inf, total[owner] - finite)
+
+
+def propagate(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray, lower: np.ndarray,
+              upper: np.ndarray) -> Propagation:
+    """Tighten lower <= x <= upper under row_lo <= matrix @ x <= row_hi."""
+    n_rows, n_cols = matrix.shape
+    lower, upper = np.array(lower, dtype=float), np.array(upper, dtype=float)
+    lower_reason, upper_reason = np.full(n_cols, -1), np.full(n_cols, -1)
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    by_column = matrix.tocsc()
+    active = np.flatnonzero(np.diff(indptr) > 0)
+    infeasible = np.zeros(n_cols, dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for _ in range(MAX_PASSES):
+            if not len(active):
+                break
+            owner, entry = _segments(indptr, active)
+            cols, coefs = indices[entry], data[entry]
+            positive = coefs > 0
+            low_term = np.where(positive, coefs * lower[cols], coefs * upper[cols])
+            high_term = np.where(positive, coefs * upper[cols], coefs * lower[cols])
+            low_term[np.isnan(low_term)] = 0.0
+            high_term[np.isnan(high_term)] = 0.0
+            rest_min = _rest(low_term, owner, len(active), -1)
+            rest_max = _rest(high_term, owner, len(active), +1)
+            upper_room = row_hi[active][owner] - rest_min   # coef * x <= upper_room
+            lower_room = row_lo[active][owner] - rest_max   # coef * x >= lower_room
+            new_upper = np.where(positive, upper_room, lower_room) / coefs
+            new_lower = np.where(positive, lower_room, upper_room) / coefs
+            new_upper[np.isnan(new_upper)] = np.inf
+            new_lower[np.isnan(new_lower)] = -np.inf
+            best_lower = np.full(n_cols, -np.inf)
+            np.maximum.at(best_lower, cols, new_lower)
+            raised = best_lower > lower + TOLERANCE * np.maximum(1.0, np.abs(lower))
+            winners = np.flatnonzero(raised[cols] & (new_lower >= best_lower[cols]))
+            lower_reason[cols[winners]] = active[owner[winners]]
+            lower = np.where(raised, best_lower, lower)
+            best_upper = np.full(n_cols, np.inf)
+            np.minimum.at(best_upper, cols, new_upper)
+            threshold = np.where(np.isinf(upper), np.inf, upper - TOLERANCE * np.maximum(1.0, np.abs(upper)))
+            lowered = best_upper < threshold
+            winners = np.flatnonzero(lowered[cols] & (new_upper <= best_upper[cols]))
+            upper_reason[cols[winners]] = active[owner[winners]]
+            upper = np.where(lowered, best_upper, upper)
+            infeasible |= lower > upper + INFEASIBLE_SLACK * np.maximum(1.0, np.abs(upper))
+            changed = np.flatnonzero((raised | lowered) & ~infeasible)
+            _, entry = _segments(by_column.indptr, changed)
+            active = np.unique(by_column.indices[entry])
+    unsettled = np.zeros(n_rows, dtype=bool)
+    unsettled[active] = True
+    return Propagation(lower, upper, lower_reason, upper_reason, unsettled, infeasible)
+
+
+def implied_rows(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray, lower: np.ndarray,
+                 upper: np.ndarray) -> np.ndarray:
+    """Rows every point of the box lower <= x <= upper satisfies: they add nothing to it."""
+    coo = matrix.tocoo()
+    positive = coo.data > 0
+    with np.errstate(invalid="ignore"):
+        low_term = np.where(positive, coo.data * lower[coo.col], coo.data * upper[coo.col])
+        high_term = np.where(positive, coo.data * upper[coo.col], coo.data * lower[coo.col])
+    n_rows = matrix.shape[0]
+    low = np.bincount(coo.row, weights=np.nan_to_num(low_term, nan=0.0, neginf=-1e300), minlength=n_rows)
+    high = np.bincount(coo.row, weights=np.nan_to_num(high_term, nan=0.0, posinf=1e300), minlength=n_rows)
+    slack = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(row_lo), row_lo, row_hi)))
+    return (low >= row_lo - slack) & (high <= row_hi + slack)
+
+
+class Explainer:
+    """Rows a bound rests on: the row that set it, then, recursively, the rows behind the bounds
+    of the other variables that row used (the side each one used, not both)."""
+
+    def __init__(self, matrix: sparse.csr_matrix, lower_reason: np.ndarray, upper_reason: np.ndarray):
+        self.matrix = matrix
+        self.reasons = {"lower": lower_reason, "upper": upper_reason}
+        self._entries: dict[int, tuple[list[int], list[float]]] = {}
+
+    def _row(self, row: int) -> tuple[list[int], list[float]]:
+        if row not in self._entries:
+            a, b = self.matrix.indptr[row], self.matrix.indptr[row + 1]
+            self._entries[row] = (self.matrix.indices[a:b].tolist(), self.matrix.data[a:b].tolist())
+        return self._entries[row]
+
+    def rows(self, column: int, side: str) -> set[int]:
+        used: set[int] = set()
+        seen: set[tuple[int, str]] = set()
+        stack = [(column, side)]
+        while stack:
+            j, bound_side = stack.pop()
+            if (j, bound_side) in seen:
+                continue
+            seen.add((j, bound_side))
+            row = int(self.reasons[bound_side][j])
+            if row < 0:
+                continue
+            used.add(row)
+            cols, coefs = self._row(row)
+            own = coefs[cols.index(j)]
+            uses_max = (bound_side == "lower") == (own > 0)
+            for k, a in zip(cols, coefs):
+                if k != j:
+                    stack.append((k, "upper" if (a > 0) == uses_max else "lower"))
+        return used
 
 
 def tighten(n_cols: int, rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray, row_lo: np.ndarray,
             row_hi: np.ndarray, lower: np.ndarray, upper: np.ndarray):
-    """Tighten [lower, upper] for x under row_lo <= A x <= row_hi (A given as coordinate arrays).
-
-    Returns (lower, upper, lower_reason, upper_reason): reason = index of the row that set
-    the bound, -1 where the bound is the variable's own (0 or +inf)."""
-    lower, upper = lower.astype(float).copy(), upper.astype(float).copy()
-    lower_reason = np.full(n_cols, -1)
-    upper_reason = np.full(n_cols, -1)
-    n_rows = len(row_lo)
-    positive = coefs > 0
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        for _ in range(MAX_PASSES):
-            low_term = np.where(positive, coefs * lower[cols], coefs * upper[cols])
-            high_term = np.where(positive, coefs * upper[cols], coefs * lower[cols])
-            low_term = np.where(np.isnan(low_term), 0.0, low_term)
-            high_term = np.where(np.isnan(high_term), 0.0, high_term)
-            rest_min = _residual(low_term, rows, n_rows, -1)
-            rest_max = _residual(high_term, rows, n_rows, +1)
-            # a*x <= hi - rest_min  and  a*x >= lo - rest_max
-            upper_room = row_hi[rows] - rest_min
-            lower_room = row_lo[rows] - rest_max
-            new_upper = np.where(positive, upper_room / coefs, lower_room / coefs)
-            new_lower = np.where(positive, lower_room / coefs, upper_room / coefs)
-            new_upper = np.where(np.isnan(new_upper), np.inf, new_upper)
-            new_lower = np.where(np.isnan(new_lower), -np.inf, new_lower)
-            changed = False
-            best_lower = np.full(n_cols, -np.inf)
-            np.maximum.at(best_lower, cols, new_lower)
-            improve = best_lower > lower + TOLERANCE * np.maximum(1.0, np.abs(lower))
-            if improve.any():
-                changed = True
-                winners = np.flatnonzero(improve[cols] & (new_lower >= best_lower[cols]))
-                lower_reason[cols[winners]] = rows[winners]
-                lower = np.where(improve, best_lower, lower)
-            best_upper = np.full(n_cols, np.inf)
-            np.minimum.at(best_upper, cols, new_upper)
-            threshold = np.where(np.isinf(upper), np.inf, upper - TOLERANCE * np.maximum(1.0, np.abs(upper)))
-            improve = best_upper < threshold
-            if improve.any():
-                changed = True
-                winners = np.flatnonzero(improve[cols] & (new_upper <= best_upper[cols]))
-                upper_reason[cols[winners]] = rows[winners]
-                upper = np.where(improve, best_upper, upper)
-            if not changed or (lower > upper + 1e-6 * np.maximum(1.0, np.abs(upper))).any():
-                break
-    return lower, upper, lower_reason, upper_reason
+    """propagate() for rows given as coordinate arrays: (lower, upper, lower_reason, upper_reason)."""
+    matrix = sparse.csr_matrix((coefs, (rows, cols)), shape=(len(row_lo), n_cols))
+    done = propagate(matrix, row_lo, row_hi, lower, upper)
+    return done.lower, done.upper, done.lower_reason, done.upper_reason
 
 
 def explanation(column: int, side: str, rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray,
                 lower_reason: np.ndarray, upper_reason: np.ndarray) -> set[int]:
-    """Rows a bound rests on: the row that set it, then, recursively, the rows behind the
-    bounds of the other variables that row used (the side each one used, not both)."""
-    entries: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    seen_bounds: set[tuple[int, str]] = set()
-    used: set[int] = set()
-    stack = [(column, side)]
-    while stack:
-        j, bound_side = stack.pop()
-        if (j, bound_side) in seen_bounds:
-            continue
-        seen_bounds.add((j, bound_side))
-        row = (lower_reason if bound_side == "lower" else upper_reason)[j]
-        if row < 0:
-            continue
-        used.add(int(row))
-        if row not in entries:
-            mask = rows == row
-            entries[row] = (cols[mask], coefs[mask])
-        row_cols, row_coefs = entries[row]
-        own = row_coefs[row_cols == j][0]
-        uses_max = (bound_side == "lower") == (own > 0)
-        for k, a in zip(row_cols, row_coefs):
-            if k == j:
-                continue
-            stack.append((int(k), "upper" if (a > 0) == uses_max else "lower"))
-    return used
+    n_rows = int(max(rows.max(initial=-1), lower_reason.max(initial=-1), upper_reason.max(initial=-1))) + 1
+    matrix = sparse.csr_matrix((coefs, (rows, cols)), shape=(n_rows, len(lower_reason)))
+    return Explainer(matrix, lower_reason, upper_reason).rows(column, side)

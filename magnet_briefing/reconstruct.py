@@ -1,384 +1,293 @@
 """Monthly series with bounds, a basis and provenance, from the consistent claims.
 
-For each series the months linked by some claim form independent components; each
-component is one small LP. Bounds are the LP's min and max of every month (the tightest
-the claims allow); the claims a month rests on are those binding at either optimum.
-Point estimates come from a least-squares fit to the stated central values that stays
-inside every constraint (a convex QP), and are shown only where the claims pin the month.
+Bounds are the tightest the claims allow (bounds.py); the claims a month rests on are the
+rows behind its bounds. A month a level claim states shows the most precise stated figure;
+a month the claims pin within DERIVED_MAX_RELATIVE_WIDTH shows the middle of its bounds;
+any other month shows bounds only. Residuals are measured against these estimates, with the
+central point (central.py) standing in for bounded months. Everything is computed for the
+whole ledger at once.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from .constraints import REVISION_ALLOWANCE_T, Row, SeriesConstraints, build_constraints, claim_interval, months_of
-from .ledger import RANK_MEASURES
+from .bounds import LedgerBounds, ledger_bounds
+from .central import central_points
 from .lp import IntervalLP
-from .propagate import explanation, tighten
-from .periods import format_period
+from .system import System, build_system, components_of
 
 DERIVED_MAX_RELATIVE_WIDTH = 0.05  # "derived": high - low within 5% of the midpoint (about +-2.5%)
 MONTHLY_COLUMNS = ["series", "month", "estimate", "low", "high", "basis", "claims"]
 BASES = ("reported", "derived", "bounded", "unknown")
 
 
-@dataclass
-class SeriesFit:
-    """Everything solved for one series: per-month bounds, the central point and provenance."""
-    series: str
-    months: list[pd.Period]
-    low: np.ndarray
-    high: np.ndarray
-    point: np.ndarray               # central feasible point (NaN outside every component)
-    support: list[set[str]]         # claim ids each month's bounds rest on
-    rows: list[Row]
-    components: list[list[int]]
-    component_of: np.ndarray        # month index -> component index (-1 if none)
-    lps: list[IntervalLP]
-    component_rows: list[list[int]]     # component index -> indices into rows
-
-    def index(self, month: pd.Period | int) -> int | None:
-        """Position of a month (a Period or a Period ordinal) in this fit."""
-        offset = (month if isinstance(month, int) else month.ordinal) - self.months[0].ordinal
-        return offset if 0 <= offset < len(self.months) else None
-
-    def sum_bounds(self, months: list[pd.Period]) -> tuple[float, float, set[str]]:
-        """Tightest bounds of a sum of months (which may span components)."""
-        indices = [self.index(m) for m in months]
-        if any(i is None for i in indices):
-            return 0.0, math.inf, set()
-        low = high = 0.0
-        support: set[str] = set()
-        for comp in sorted({self.component_of[i] for i in indices}):
-            members = [i for i in indices if self.component_of[i] == comp]
-            if comp < 0:
-                return 0.0, math.inf, set()
-            local = {g: l for l, g in enumerate(self.components[comp])}
-            cost = np.zeros(len(self.components[comp]))
-            for i in members:
-                cost[local[i]] = 1.0
-            lp = self.lps[comp]
-            lo, hi = lp.optimise(cost, maximise=False), lp.optimise(cost, maximise=True)
-            low, high = low + lo.value, high + hi.value
-            support |= self._claims_of_rows(comp, lo.active_rows) | self._claims_of_rows(comp, hi.active_rows)
-        return low, high, support
-
-    def _claims_of_rows(self, comp: int, local_rows) -> set[str]:
-        rows = self.component_rows[comp]
-        return {self.rows[rows[r]].claim_id for r in local_rows}
+def month_of(ordinal: int) -> pd.Period:
+    return pd.PeriodIndex.from_ordinals([ordinal], freq="M")[0]
 
 
-def _components(n: int, rows: list[Row], index) -> list[list[int]]:
-    parent = list(range(n))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    touched = set()
-    for row in rows:
-        cols = [index(m) for m, _ in row.coefs]
-        touched.update(cols)
-        for c in cols[1:]:
-            a, b = find(cols[0]), find(c)
-            if a != b:
-                parent[b] = a
-    groups: dict[int, list[int]] = {}
-    for i in sorted(touched):
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
+def basis_of(low: np.ndarray, high: np.ndarray, stated: np.ndarray) -> np.ndarray:
+    narrow = high - low <= DERIVED_MAX_RELATIVE_WIDTH * (low + high) / 2
+    return np.select([~np.isfinite(high), stated, narrow], ["unknown", "reported", "derived"], "bounded")
 
 
-@dataclass(frozen=True)
-class Component:
-    """Months linked by claims, and their rows with columns numbered within the component."""
-    members: list[int]                 # month positions in the series window
-    row_indices: list[int]             # into the series' rows
-    lp_rows: list[tuple[list[int], list[float], float, float]]
-
-
-def split_components(rows: list[Row], n: int, index) -> list[Component]:
-    components = _components(n, rows, index)
-    component_of = np.full(n, -1)
-    for c, members in enumerate(components):
-        component_of[members] = c
-    row_indices: list[list[int]] = [[] for _ in components]
-    for r, row in enumerate(rows):
-        row_indices[component_of[index(row.coefs[0][0])]].append(r)
-    split = []
-    for members, indices in zip(components, row_indices):
-        local = {g: l for l, g in enumerate(members)}
-        lp_rows = []
-        for r in indices:
-            merged: dict[int, float] = {}
-            for m, coef in rows[r].coefs:
-                merged[local[index(m)]] = merged.get(local[index(m)], 0.0) + coef
-            lp_rows.append((list(merged), list(merged.values()), rows[r].lo, rows[r].hi))
-        split.append(Component(members, indices, lp_rows))
-    return split
-
-
-def _least_squares_targets(claims: pd.DataFrame, index, low, high):
-    """(coefs, target, scale) per claim: what the claim says its central value is."""
-    targets = []
-    mid = np.where(np.isfinite(high), (low + high) / 2, low)
-    for claim in claims.itertuples():
-        if claim.measure in RANK_MEASURES:
-            continue
-        if claim.qualifier not in ("exact", "about"):
-            continue  # one-sided words ("nearly 75", "over 90") bound the month but name no central value
-        interval = claim_interval(claim)
-        period = [index(m) for m in months_of(claim.start, claim.end)]
-        if claim.measure == "level":
-            half = interval.half_width - (REVISION_ALLOWANCE_T if len(period) > 1 else 0.0)
-            scale = max(half, 1e-3 * max(interval.central, 1.0))
-            targets.append(([(i, 1.0) for i in period], interval.central, scale))
-            continue
-        lag = 12 if claim.measure == "yoy_pct" else 1
-        previous = [index(m - lag) for m in months_of(claim.start, claim.end)]
-        reference = float(np.sum(mid[previous])) or float(np.sum(mid[period])) / max(interval.central, 1e-6) or 1.0
-        scale = max(interval.half_width * reference, 1e-3 * max(reference, 1.0))
-        coefs = [(i, 1.0) for i in period] + [(i, -interval.central) for i in previous]
-        targets.append((coefs, 0.0, scale))
-    return targets
-
-
-def _central_point(lp_rows, n: int, local, targets, low, high, fixed: dict[int, float]) -> np.ndarray:
-    """The feasible point closest to the stated values (least absolute scaled deviations, an LP).
-
-    L1 rather than least squares: like a hand derivation, it lets most claims hold exactly
-    and puts a rounding discrepancy on as few claims as possible. Reported months are pulled
-    hard towards their stated figure (`fixed`, local index -> tonnes); every month is pulled
-    faintly towards the middle of its range, which makes the answer unique."""
-    terms = []  # (cols, coefs, target, weight)
-    for coefs, target, scale in targets:
-        cols = [(local[i], c) for i, c in coefs if i in local]
-        if len(cols) == len(coefs):
-            terms.append(([j for j, _ in cols], [c for _, c in cols], target, 1.0 / scale))
-    for j, value in fixed.items():
-        terms.append(([j], [1.0], value, 1e3 / max(value, 1.0)))
-    for j in range(n):
-        if math.isfinite(high[j]):
-            terms.append(([j], [1.0], (low[j] + high[j]) / 2, 1e-4 / max(high[j] - low[j], 1.0)))
-    rows = list(lp_rows)
-    cost = np.zeros(n + 2 * len(terms))
-    for k, (cols, coefs, target, weight) in enumerate(terms):
-        over, under = n + 2 * k, n + 2 * k + 1
-        rows.append((cols + [over, under], coefs + [-1.0, 1.0], target, target))
-        cost[over] = cost[under] = weight
-    solved = IntervalLP(len(cost), rows).optimise(cost, maximise=False)
-    anchor = np.where(np.isfinite(high), (low + high) / 2, low)
-    x = solved.x[:n] if solved.x is not None else anchor
-    return np.clip(x, low, high)
-
-
-def _activity_bounds(rows, cols, coefs, n_rows, lower, upper):
-    low_term = np.where(coefs > 0, coefs * lower[cols], coefs * upper[cols])
-    high_term = np.where(coefs > 0, coefs * upper[cols], coefs * lower[cols])
-    with np.errstate(invalid="ignore"):
-        low = np.bincount(rows, weights=np.nan_to_num(low_term, nan=0.0, neginf=-1e300), minlength=n_rows)
-        high = np.bincount(rows, weights=np.nan_to_num(high_term, nan=0.0, posinf=1e300), minlength=n_rows)
-    return low, high
-
-
-def component_bounds(lp_rows, n: int) -> tuple[tuple[np.ndarray, np.ndarray], list[set[int]]]:
-    """Tightest bounds of every month of a component, and the rows each rests on.
-
-    Bound propagation proposes valid bounds. Rows those bounds already imply are dropped and
-    the bounds become column bounds, which leaves the same feasible set in a much smaller LP.
-    A proposed bound that some LP solution attains is the tightest (valid, and attained), so
-    a few LPs over sums of months settle most months; only the rest get an LP of their own."""
-    rows = np.array([r for r, (cols, _, _, _) in enumerate(lp_rows) for _ in cols], dtype=int)
-    cols = np.array([c for cols_, _, _, _ in lp_rows for c in cols_], dtype=int)
-    coefs = np.array([a for _, coefs_, _, _ in lp_rows for a in coefs_], dtype=float)
-    nonzero = coefs != 0  # "under 0%" leaves a zero coefficient, which bounds nothing
-    rows, cols, coefs = rows[nonzero], cols[nonzero], coefs[nonzero]
-    row_lo = np.array([lo for _, _, lo, _ in lp_rows], dtype=float)
-    row_hi = np.array([hi for _, _, _, hi in lp_rows], dtype=float)
-    lower, upper, lower_reason, upper_reason = tighten(n, rows, cols, coefs, row_lo, row_hi,
-                                                      np.zeros(n), np.full(n, math.inf))
-    activity_low, activity_high = _activity_bounds(rows, cols, coefs, len(lp_rows), lower, upper)
-    slack = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(row_lo), row_lo, row_hi)))
-    implied = (activity_low >= row_lo - slack) & (activity_high <= row_hi + slack)
-    kept = np.flatnonzero(~implied)
-    lp = IntervalLP(n, [lp_rows[r] for r in kept], lower, upper)
-    low, high = np.full(n, np.nan), np.full(n, np.nan)
-    support: list[set[int]] = [set() for _ in range(n)]
-
-    def explain(j: int, side: str) -> set[int]:
-        return explanation(j, side, rows, cols, coefs, lower_reason, upper_reason)
-
-    def attained(x: np.ndarray | None) -> int:
-        """Settle the months whose proposed bound this feasible point reaches; how many were settled."""
-        if x is None:
-            return 0
-        tol = 1e-7 * np.maximum(1.0, np.abs(x))
-        settled_now = 0
-        for side, proposal, settled in (("lower", lower, low), ("upper", upper, high)):
-            hit = np.isnan(settled) & np.isfinite(proposal) & (np.abs(x - proposal) <= tol)
-            for j in np.flatnonzero(hit):
-                settled[j] = proposal[j]
-                support[j] |= explain(j, side)
-            settled_now += int(hit.sum())
-        return settled_now
-
-    for maximise, settled in ((False, low), (True, high)):
-        for _ in range(4):  # sums over the months still open, while that keeps settling some
-            open_months = np.isnan(settled) & (np.isfinite(upper) | (not maximise))
-            if not open_months.any() or not attained(lp.optimise(open_months.astype(float), maximise).x):
-                break
-    for j in range(n):
-        for maximise, settled in ((False, low), (True, high)):
-            if not np.isnan(settled[j]):
-                continue
-            cost = np.zeros(n)
-            cost[j] = 1.0
-            optimum = lp.optimise(cost, maximise=maximise)
-            settled[j] = optimum.value
-            support[j] |= {int(kept[r]) for r in optimum.active_rows}
-            for k in optimum.active_cols:  # a binding column bound rests on the rows that set it
-                at_upper = abs(optimum.x[k] - upper[k]) <= 1e-7 * max(1.0, abs(upper[k]))
-                support[j] |= explain(int(k), "upper" if at_upper else "lower")
-            attained(optimum.x)
-    return (np.maximum(low, 0.0), high), support
-
-
-def _stated_months(claims: pd.DataFrame) -> dict[pd.Period, list]:
-    """Single-month level claims, by month."""
-    levels = claims[(claims["measure"] == "level") & (claims["start"] == claims["end"])]
-    stated: dict[pd.Period, list] = {}
-    for claim in levels.itertuples():
-        stated.setdefault(claim.start, []).append(claim)
-    return stated
-
-
-def stated_estimate(stated: list, low: float, high: float) -> float:
-    """A reported month shows the most precise figure stated for it (kept inside its bounds)."""
-    most_precise = min(stated, key=lambda c: claim_interval(c).half_width)
-    return float(np.clip(claim_interval(most_precise).central, low, high))
-
-
-def fit_series(constraints: SeriesConstraints, claims: pd.DataFrame) -> SeriesFit:
-    first, last = constraints.window
-    months = months_of(first, last)
-    n = len(months)
-    index = lambda m: (m if isinstance(m, int) else m.ordinal) - first.ordinal  # noqa: E731
-    rows = constraints.rows
-    split = split_components(rows, n, index)
-    components = [part.members for part in split]
-    component_rows = [part.row_indices for part in split]
-    component_of = np.full(n, -1)
-    for c, members in enumerate(components):
-        component_of[members] = c
-
-    stated_months = _stated_months(claims)
-    low, high = np.zeros(n), np.full(n, math.inf)
-    point = np.full(n, np.nan)
-    support: list[set[str]] = [set() for _ in range(n)]
-    lps = []
-    for c, part in enumerate(split):
-        members, lp_rows = part.members, part.lp_rows
-        local = {g: l for l, g in enumerate(members)}
-        lp = IntervalLP(len(members), lp_rows)
-        lps.append(lp)
-        claim_of_row = [rows[r].claim_id for r in component_rows[c]]
-        bounds, supports = component_bounds(lp_rows, len(members))
-        for l, g in enumerate(members):
-            low[g], high[g] = bounds[0][l], bounds[1][l]
-            support[g] = {claim_of_row[r] for r in supports[l]}
-        targets = _least_squares_targets(claims, index, low, high)
-        fixed = {local[index(m)]: stated_estimate(group, low[index(m)], high[index(m)])
-                 for m, group in stated_months.items() if index(m) in local}
-        point[members] = _central_point(lp_rows, len(members), local, targets, low[members], high[members], fixed)
-        for j, value in fixed.items():
-            point[members[j]] = value  # what the briefing shows for a reported month
-    return SeriesFit(constraints.series, months, low, high, point, support, rows, components, component_of, lps,
-                     component_rows)
-
-
-def _basis(low: float, high: float, stated: bool) -> str:
-    if not math.isfinite(high):
-        return "unknown"
-    if stated:
-        return "reported"
-    if high - low <= DERIVED_MAX_RELATIVE_WIDTH * (low + high) / 2:
-        return "derived"
-    return "bounded"
-
-
-def _range_candidates(claims: pd.DataFrame, pinned: set[pd.Period]) -> list[list[pd.Period]]:
-    """Runs of unpinned months inside the ranges the claims talk about (e.g. Jan-Mar inside Jan-May)."""
-    runs = []
-    for claim in claims.itertuples():
-        if claim.measure in RANK_MEASURES or claim.start == claim.end:
-            continue
-        for shift in ((0, 12) if claim.measure == "yoy_pct" else (0,)):
-            run: list[pd.Period] = []
-            for m in months_of(claim.start - shift, claim.end - shift) + [None]:
-                if m is not None and m not in pinned:
-                    run.append(m)
-                    continue
-                if len(run) >= 2 and run not in runs:
-                    runs.append(run)
-                run = []
-    return sorted(runs)
-
-
-def _claim_list(ids) -> str:
+def claim_list(ids) -> str:
     return " ".join(sorted(ids, key=lambda s: (len(s), s)))
 
 
-def series_table(fit: SeriesFit, claims: pd.DataFrame, months: list[pd.Period]) -> pd.DataFrame:
-    """monthly.csv rows for one series: every requested month, then derived range totals."""
-    stated = _stated_months(claims)
-    records, pinned = [], set()
-    for month in months:
-        i = fit.index(month)
-        if i is None or fit.component_of[i] < 0:
-            records.append((fit.series, str(month), math.nan, 0.0, math.inf, "unknown", ""))
-            continue
-        own = stated.get(month)
-        basis = _basis(fit.low[i], fit.high[i], own is not None)
-        estimate = float(fit.point[i]) if basis in ("reported", "derived") else math.nan
-        if basis in ("reported", "derived"):
-            pinned.add(month)
-        ids = set(fit.support[i]) | ({c.claim_id for c in own} if own is not None else set())
-        records.append((fit.series, str(month), estimate, fit.low[i], fit.high[i], basis, _claim_list(ids)))
-    range_levels = {(c.start, c.end): c for c in claims.itertuples() if c.measure == "level" and c.start != c.end}
-    for run in _range_candidates(claims, pinned):
-        if run[0] < months[0] or run[-1] > months[-1]:
-            continue
-        low, high, ids = fit.sum_bounds(run)
-        own = range_levels.get((run[0], run[-1]))
-        basis = _basis(low, high, own is not None)
+@dataclass
+class LedgerFit:
+    """Bounds, estimates and provenance for every month (column) of every series."""
+    system: System
+    bounds: LedgerBounds
+    stated: np.ndarray       # per column: a single-month level claim states it
+    point: np.ndarray        # per column: the estimate (NaN where the month has no upper bound)
+
+    @property
+    def low(self) -> np.ndarray:
+        return self.bounds.low
+
+    @property
+    def high(self) -> np.ndarray:
+        return self.bounds.high
+
+    @cached_property
+    def groups(self) -> np.ndarray:
+        """Per column: months still linked once implied rows are dropped (-1: settled by its box)."""
+        return components_of(self.system.matrix[self.bounds.kept], self.system.n_cols)
+
+    @cached_property
+    def _kept_group(self) -> np.ndarray:
+        reduced = self.system.matrix[self.bounds.kept]
+        return self.groups[reduced.indices[reduced.indptr[:-1]]]
+
+    def claims_of_rows(self, rows) -> set[str]:
+        return set(self.system.claims.ids[self.system.row_claim[np.fromiter(rows, dtype=np.int64)]])
+
+    def sum_bounds(self, columns: np.ndarray) -> tuple[float, float, set[str]]:
+        """Tightest bounds of a sum of months (columns of one series), and the claims they rest on."""
+        columns = np.asarray(columns, dtype=np.int64)
+        if (self.system.component[columns] < 0).any() or not np.isfinite(self.low[columns]).all():
+            return 0.0, math.inf, set()
+        low = high = 0.0
+        rows_used: set[int] = set()
+        groups = self.groups[columns]
+        for j in columns[groups < 0]:
+            low, high = low + self.low[j], high + self.high[j]
+            rows_used |= self.bounds.support[j]
+        for g in np.unique(groups[groups >= 0]):
+            members = np.flatnonzero(self.groups == g)
+            rows = self.bounds.kept[self._kept_group == g]
+            lp = IntervalLP.from_csr(self.system.matrix[rows][:, members], self.system.row_lo[rows],
+                                     self.system.row_hi[rows], self.bounds.box_lower[members],
+                                     self.bounds.box_upper[members])
+            cost = np.isin(members, columns).astype(float)
+            for maximise in (False, True):
+                optimum = lp.optimise(cost, maximise)
+                if maximise:
+                    high += optimum.value
+                else:
+                    low += optimum.value
+                rows_used |= {int(rows[r]) for r in optimum.active_rows}
+                for k in optimum.active_cols:
+                    rows_used |= self.bounds.support[members[k]]
+        return low, high, self.claims_of_rows(rows_used)
+
+
+class SeriesFit:
+    """One series' view of the ledger fit, by month, for the analysis and the reasons."""
+
+    def __init__(self, fit: LedgerFit, k: int):
+        system = fit.system
+        self.series = system.claims.names[k]
+        self._fit = fit
+        self.first = int(system.first[k])
+        self.n = int(system.n_months[k])
+        self.columns = np.arange(system.offset[k], system.offset[k] + self.n)
+        self.low, self.high, self.point = fit.low[self.columns], fit.high[self.columns], fit.point[self.columns]
+        self.linked = system.component[self.columns] >= 0
+
+    @cached_property
+    def months(self) -> list[pd.Period]:
+        return list(pd.period_range(month_of(self.first), periods=self.n, freq="M"))
+
+    def index(self, month: pd.Period | int) -> int | None:
+        """Position of a month (a Period or a Period ordinal) in this fit."""
+        offset = (month if isinstance(month, (int, np.integer)) else month.ordinal) - self.first
+        return int(offset) if 0 <= offset < self.n else None
+
+    def sum_bounds(self, months: list[pd.Period]) -> tuple[float, float, set[str]]:
+        indices = [self.index(m) for m in months]
+        if any(i is None for i in indices):
+            return 0.0, math.inf, set()
+        return self._fit.sum_bounds(self.columns[indices])
+
+
+class Fits(dict):
+    """series -> SeriesFit, built on first use (a ledger of a thousand series rarely needs one)."""
+
+    def __init__(self, fit: LedgerFit):
+        super().__init__()
+        self._fit = fit
+        self._index = {name: k for k, name in enumerate(fit.system.claims.names)}
+
+    def __missing__(self, series: str) -> SeriesFit:
+        if series not in self._index:
+            raise KeyError(series)
+        self[series] = made = SeriesFit(self._fit, self._index[series])
+        return made
+
+    def get(self, series, default=None):
+        return self[series] if series in self._index else default
+
+    def __contains__(self, series) -> bool:
+        return series in self._index
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+def _stated_estimates(system: System, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column: whether a single-month level claim states it, and the most precise stated figure."""
+    claims = system.claims
+    single = np.flatnonzero((claims.measure == "level") & (claims.start == claims.end))
+    columns = system.column(claims.series[single], claims.start[single])
+    half_width = (claims.hi[single] - claims.lo[single]) / 2
+    order = np.lexsort((half_width, columns))  # by column, most precise first
+    columns, chosen = columns[order], single[order]
+    first = np.r_[True, columns[1:] != columns[:-1]]
+    stated = np.zeros(system.n_cols, dtype=bool)
+    value = np.full(system.n_cols, np.nan)
+    stated[columns[first]] = True
+    value[columns[first]] = claims.central[chosen[first]]
+    return stated, np.clip(value, low, high)
+
+
+def fit_ledger(claims: pd.DataFrame, system: System | None = None, bounds: LedgerBounds | None = None) -> LedgerFit:
+    system = build_system(claims) if system is None else system
+    bounds = ledger_bounds(system) if bounds is None else bounds
+    low, high = bounds.low, bounds.high
+    stated, stated_value = _stated_estimates(system, low, high)
+    linked = system.component >= 0
+    basis = np.where(linked, basis_of(low, high, stated), "unknown")
+    middle = (low + high) / 2
+    point = np.select([basis == "reported", basis != "unknown"], [stated_value, middle], np.nan)
+    point = central_points(system, bounds, point, basis == "bounded", stated, stated_value)
+    return LedgerFit(system, bounds, stated, point)
+
+
+def table_months(claims: pd.DataFrame) -> tuple[int, int]:
+    """First and last month ordinal every series is reported for: the span of all non-ranking claims."""
+    from .system import claim_arrays
+    arrays = claim_arrays(claims)
+    numeric = ~arrays.rank
+    return int((arrays.start - arrays.lag)[numeric].min()), int(arrays.end[numeric].max())
+
+
+def _month_records(fit: LedgerFit, first: int, last: int) -> pd.DataFrame:
+    system = fit.system
+    names = system.claims.names
+    months = np.arange(first, last + 1)
+    series = np.repeat(np.arange(len(names)), len(months))
+    month = np.tile(months, len(names))
+    inside = (month >= system.first[series]) & (month < system.first[series] + system.n_months[series])
+    column = np.where(inside, system.column(series, month), 0)
+    linked = inside & (system.component[column] >= 0) if system.n_cols else np.zeros(len(month), dtype=bool)
+    low = np.where(linked, fit.low[column], 0.0)
+    high = np.where(linked, fit.high[column], np.inf)
+    stated = linked & fit.stated[column]
+    basis = np.where(linked, basis_of(low, high, stated), "unknown")
+    pinned = np.isin(basis, ["reported", "derived"])
+    estimate = np.where(pinned, fit.point[column], np.nan)
+    own = _own_claims(system)
+    claims = [claim_list({*system.claims.ids[system.row_claim[list(fit.bounds.support[c])]], *own.get(c, ())})
+              if ok else "" for c, ok in zip(column.tolist(), linked.tolist())]
+    text = pd.PeriodIndex.from_ordinals(months, freq="M").astype(str)
+    return pd.DataFrame({"series": np.array(names, dtype=object)[series], "month": np.tile(np.asarray(text), len(names)),
+                         "estimate": estimate, "low": low, "high": high, "basis": basis, "claims": claims})
+
+
+def _own_claims(system: System) -> dict[int, list[str]]:
+    """Column -> ids of the single-month level claims that state it."""
+    claims = system.claims
+    single = np.flatnonzero((claims.measure == "level") & (claims.start == claims.end))
+    own: dict[int, list[str]] = {}
+    for column, claim_id in zip(system.column(claims.series[single], claims.start[single]).tolist(),
+                                claims.ids[single]):
+        own.setdefault(column, []).append(claim_id)
+    return own
+
+
+def _range_candidates(fit: LedgerFit, first: int, last: int) -> list[tuple[int, int, int]]:
+    """(series, first ordinal, last ordinal): runs of at least two unpinned months inside the ranges
+    the claims talk about (e.g. Jan-Mar inside Jan-May), within the table's months."""
+    system, claims = fit.system, fit.system.claims
+    ranged = np.flatnonzero(~claims.rank & (claims.start != claims.end))
+    if not len(ranged):
+        return []
+    pinned = fit.stated | (np.isfinite(fit.high) & (fit.high - fit.low <= DERIVED_MAX_RELATIVE_WIDTH
+                                                     * (fit.low + fit.high) / 2) & (system.component >= 0))
+    unpinned_before = np.r_[0, np.cumsum(~pinned)]
+    spans = [(ranged, np.zeros(len(ranged), dtype=np.int64))]
+    yoy = ranged[claims.measure[ranged] == "yoy_pct"]
+    spans.append((yoy, np.full(len(yoy), 12)))
+    runs: set[tuple[int, int, int]] = set()
+    for chosen, shift in spans:
+        series = claims.series[chosen]
+        a = system.column(series, claims.start[chosen] - shift)
+        b = system.column(series, claims.end[chosen] - shift)
+        busy = unpinned_before[b + 1] - unpinned_before[a] >= 2  # only these can hold a run
+        for k, s, lo, hi in zip(chosen[busy], series[busy], a[busy], b[busy]):
+            run_start = None
+            for c in range(lo, hi + 2):
+                if c <= hi and not pinned[c]:
+                    run_start = c if run_start is None else run_start
+                    continue
+                if run_start is not None and c - run_start >= 2:
+                    month0 = int(system.first[s] + run_start - system.offset[s])
+                    runs.add((int(s), month0, month0 + c - run_start - 1))
+                run_start = None
+    return sorted(r for r in runs if r[1] >= first and r[2] <= last)
+
+
+def _range_records(fit: LedgerFit, first: int, last: int) -> list[tuple]:
+    system, claims = fit.system, fit.system.claims
+    level_ranges = {(int(claims.series[k]), int(claims.start[k]), int(claims.end[k])): k
+                    for k in np.flatnonzero((claims.measure == "level") & (claims.start != claims.end))}
+    records = []
+    for series, start, end in _range_candidates(fit, first, last):
+        columns = system.column(np.full(end - start + 1, series), np.arange(start, end + 1))
+        low, high, ids = fit.sum_bounds(columns)
+        own = level_ranges.get((series, start, end))
+        basis = str(basis_of(np.array([low]), np.array([high]), np.array([own is not None]))[0])
         if basis not in ("reported", "derived"):
             continue
-        idx = [fit.index(m) for m in run]
-        estimate = stated_estimate([own], low, high) if own is not None else float(np.sum(fit.point[idx]))
         if own is not None:
-            ids.add(own.claim_id)
-        records.append((fit.series, format_period(run[0], run[-1]), estimate, low, high, basis, _claim_list(ids)))
-    return pd.DataFrame.from_records(records, columns=MONTHLY_COLUMNS)
+            estimate = float(np.clip(claims.central[own], low, high))
+            ids.add(claims.ids[own])
+        else:
+            estimate = (low + high) / 2
+        label = f"{month_of(start)}..{month_of(end)}"
+        records.append((claims.names[series], label, estimate, low, high, basis, claim_list(ids)))
+    return records
 
 
-def table_months(claims: pd.DataFrame) -> list[pd.Period]:
-    """The months every series is reported for: the span of all non-ranking claims."""
-    from .constraints import reach
-    spans = [reach(c) for c in claims.itertuples() if c.measure not in RANK_MEASURES]
-    return months_of(min(s for s, _ in spans), max(e for _, e in spans))
-
-
-def fit_all(claims: pd.DataFrame) -> dict[str, SeriesFit]:
-    built = build_constraints(claims)
-    return {series: fit_series(built[series], claims[claims["series"] == series]) for series in built}
-
-
-def monthly_table(claims: pd.DataFrame, fits: dict[str, SeriesFit]) -> pd.DataFrame:
-    months = table_months(claims)
-    tables = [series_table(fits[s], claims[claims["series"] == s], months) for s in sorted(fits)]
-    return pd.concat(tables, ignore_index=True)
+def monthly_table(claims: pd.DataFrame, fit: LedgerFit) -> pd.DataFrame:
+    """monthly.csv: every series over the table's months, each series followed by its derived range totals."""
+    if not len(fit.system.claims.names) or fit.system.claims.rank.all():
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    first, last = table_months(claims)
+    months = _month_records(fit, first, last)
+    ranges = pd.DataFrame.from_records(_range_records(fit, first, last), columns=MONTHLY_COLUMNS)
+    if ranges.empty:
+        return months
+    table = pd.concat([months, ranges], ignore_index=True)
+    order = np.lexsort((np.r_[np.zeros(len(months)), np.ones(len(ranges))], table["series"].to_numpy(dtype=str)))
+    return table.iloc[order].reset_index(drop=True)

@@ -1,29 +1,28 @@
-"""The fast bound computation (propagation + LP certification) equals one LP per month and side."""
+"""The fast bounds (propagation, implied rows dropped, LP certification) equal one LP per month and side
+over every row of the ledger."""
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from magnet_briefing.constraints import build_constraints
+from magnet_briefing.bounds import ledger_bounds
 from magnet_briefing.ledger import load_ledger
 from magnet_briefing.lp import IntervalLP
-from magnet_briefing.reconstruct import component_bounds
+from magnet_briefing.system import build_system
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def lp_rows_of(series_constraints):
-    first = series_constraints.window[0].ordinal
-    rows = []
-    for row in series_constraints.rows:
-        merged = {}
-        for month, coef in row.coefs:
-            merged[month - first] = merged.get(month - first, 0.0) + coef
-        rows.append((list(merged), list(merged.values()), row.lo, row.hi))
-    used = sorted({c for cols, _, _, _ in rows for c in cols})
-    local = {c: k for k, c in enumerate(used)}
-    return [([local[c] for c in cols], coefs, lo, hi) for cols, coefs, lo, hi in rows], len(used)
+def component_rows(system, component):
+    """All rows of one connected group of months, as IntervalLP rows over its months."""
+    months = np.flatnonzero(system.component == component)
+    coo = system.matrix.tocoo()
+    rows = np.unique(coo.row[np.isin(coo.col, months)])
+    part = system.matrix[rows][:, months]
+    return [(part.indices[part.indptr[i]:part.indptr[i + 1]].tolist(),
+             part.data[part.indptr[i]:part.indptr[i + 1]].tolist(), system.row_lo[r], system.row_hi[r])
+            for i, r in enumerate(rows)], months
 
 
 def brute_force(rows, n):
@@ -66,11 +65,30 @@ def random_claims(seed: int) -> pd.DataFrame:
 @pytest.mark.parametrize("source", ["shipped"] + [f"random-{seed}" for seed in range(6)])
 def test_fast_bounds_equal_one_lp_per_month(source):
     claims = load_ledger(ROOT / "data").claims if source == "shipped" else random_claims(int(source.split("-")[1]))
-    for series_constraints in build_constraints(claims).values():
-        rows, n = lp_rows_of(series_constraints)
-        if not n:
-            continue
-        (low, high), _ = component_bounds(rows, n)
-        expected_low, expected_high = brute_force(rows, n)
-        assert low == pytest.approx(expected_low, rel=1e-6, abs=1e-6)
-        assert high == pytest.approx(expected_high, rel=1e-6, abs=1e-6)
+    system = build_system(claims)
+    bounds = ledger_bounds(system)
+    assert not bounds.infeasible.any()
+    for component in range(system.component.max() + 1):
+        rows, months = component_rows(system, component)
+        expected_low, expected_high = brute_force(rows, len(months))
+        assert bounds.low[months] == pytest.approx(expected_low, rel=1e-6, abs=1e-6)
+        assert bounds.high[months] == pytest.approx(expected_high, rel=1e-6, abs=1e-6)
+
+
+def test_rows_match_the_claims():
+    """A growth claim x_t = r * x_(t-1) gives two rows over both months; a level over a range, one sum row."""
+    claims = load_ledger(ROOT / "data").claims
+    system = build_system(claims)
+    arrays = system.claims
+    k = int(np.flatnonzero(arrays.ids == "c02")[0])  # May 2025 fell 52.9% on April
+    rows = np.flatnonzero(system.row_claim == k)
+    assert len(rows) == 2
+    series = arrays.series[k]
+    may, april = system.column(series, arrays.end[k]), system.column(series, arrays.end[k] - 1)
+    for r, multiplier in zip(rows, (0.4705, 0.4715)):
+        row = system.matrix[r].toarray().ravel()
+        assert row[may] == 1.0 and row[april] == pytest.approx(-multiplier)
+        assert np.count_nonzero(row) == 2
+    total = int(np.flatnonzero(arrays.ids == "c05")[0])  # January to May 2025
+    (r,) = np.flatnonzero(system.row_claim == total)
+    assert np.count_nonzero(system.matrix[r].toarray()) == 5

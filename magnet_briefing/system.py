@@ -1,0 +1,223 @@
+"""The whole ledger as one sparse system of interval rows, built with array operations.
+
+Every claim of every series becomes rows  lo <= sum(coef * x[column]) <= hi  (constraints.py
+says why each measure gives the rows it does); a column is one month of one series. Building
+them as arrays, not claim by claim, is what lets a ledger of a thousand series and half a
+million claims be reconstructed in seconds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from .constraints import KG_PER_TONNE, REVISION_ALLOWANCE_T, last_digit_unit
+from .ledger import RANK_MEASURES
+
+LAGS = {"mom_pct": 1, "mom_ratio": 1, "yoy_pct": 12}
+
+
+def ordinals(periods) -> np.ndarray:
+    """Month ordinals of a Period column (or a list of Periods)."""
+    if isinstance(periods, pd.Series):
+        periods = periods.array
+    if hasattr(periods, "asi8"):
+        return np.asarray(periods.asi8, dtype=np.int64)
+    return np.array([p.ordinal for p in periods], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class ClaimArrays:
+    """One entry per claim: what the rows need, in model units (tonnes, or a growth multiplier)."""
+    ids: np.ndarray          # claim_id strings
+    series: np.ndarray       # index into `names`
+    names: list[str]
+    measure: np.ndarray      # measure strings
+    start: np.ndarray        # month ordinals
+    end: np.ndarray
+    lag: np.ndarray          # months a growth claim reaches back (0 for levels and rankings)
+    rank: np.ndarray         # bool: highest_since / lowest_since
+    lo: np.ndarray           # interval in model units (NaN for rankings)
+    hi: np.ndarray
+    central: np.ndarray      # the value as stated, in model units
+    exact: np.ndarray        # bool: qualifier exact or about (names a central value)
+    since: np.ndarray        # a ranking's 'since' month ordinal (0 otherwise)
+    value: np.ndarray        # the figure as written: tonnes for levels (kg converted), % or a multiple
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, unique = pd.factorize(column)
+    return codes, np.asarray(unique, dtype=object)
+
+
+def _is(codes: np.ndarray, unique: np.ndarray, *values: str) -> np.ndarray:
+    return np.isin(codes, np.flatnonzero(np.isin(unique, list(values))))
+
+
+def stated_intervals(text: pd.Series, qualifier: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """stated_interval (constraints.py) for a whole column: (lo, hi, central) in the figure's own unit."""
+    text_codes, texts = _codes(text)
+    value_of = np.array([float(t) for t in texts], dtype=float)
+    unit_of = np.array([last_digit_unit(t) for t in texts], dtype=float)
+    value, unit = value_of[text_codes], unit_of[text_codes]
+    size = np.abs(value)
+    q_codes, q_unique = _codes(qualifier)
+    lo, hi = value - unit / 2, value + unit / 2                      # exact
+    about = _is(q_codes, q_unique, "about")
+    lo, hi = np.where(about, value - unit, lo), np.where(about, value + unit, hi)
+    for word, (a, b) in {"nearly": (np.maximum(size - unit, 0.0), size), "over": (size, np.full_like(size, np.inf)),
+                         "under": (np.zeros_like(size), size)}.items():
+        chosen = _is(q_codes, q_unique, word)
+        negative = chosen & (value < 0)
+        lo, hi = np.where(chosen, a, lo), np.where(chosen, b, hi)
+        lo, hi = np.where(negative, -b, lo), np.where(negative, -a, hi)
+    central = np.where(np.isfinite(hi), (lo + hi) / 2, value)
+    return lo, hi, central
+
+
+def claim_arrays(claims: pd.DataFrame) -> ClaimArrays:
+    names = sorted(claims["series"].unique())
+    series = pd.Categorical(claims["series"], categories=names).codes.astype(np.int64)
+    m_codes, m_unique = _codes(claims["measure"])
+    measure = m_unique[m_codes] if len(m_unique) else np.zeros(0, dtype=object)
+    rank = _is(m_codes, m_unique, *RANK_MEASURES)
+    start, end = ordinals(claims["start"]), ordinals(claims["end"])
+    lag = np.array([LAGS.get(m, 0) for m in m_unique], dtype=np.int64)[m_codes] if len(m_unique) \
+        else np.zeros(0, dtype=np.int64)
+    numeric = np.flatnonzero(~rank)
+    lo, hi, central = (np.full(len(claims), np.nan) for _ in range(3))
+    lo[numeric], hi[numeric], central[numeric] = stated_intervals(claims["value_text"].iloc[numeric],
+                                                                  claims["qualifier"].iloc[numeric])
+    level = _is(m_codes, m_unique, "level")
+    kg = level & (claims["unit"].to_numpy() == "kg")
+    for column in (lo, hi, central):
+        column[kg] /= KG_PER_TONNE
+    ranged = level & (start != end)
+    lo[ranged] = np.maximum(lo[ranged] - REVISION_ALLOWANCE_T, 0.0)
+    hi[ranged] += REVISION_ALLOWANCE_T
+    percent = _is(m_codes, m_unique, "mom_pct", "yoy_pct")
+    lo[percent], hi[percent], central[percent] = 1 + lo[percent] / 100, 1 + hi[percent] / 100, 1 + central[percent] / 100
+    growth = lag > 0
+    lo[growth] = np.maximum(lo[growth], 0.0)
+    since = np.where(rank, claims["value"].to_numpy(dtype=float), 0).astype(np.int64)
+    exact = np.isin(claims["qualifier"].to_numpy(), ["exact", "about"]) & ~rank
+    value = claims["value"].to_numpy(dtype=float).copy()
+    value[kg] /= KG_PER_TONNE
+    return ClaimArrays(claims["claim_id"].to_numpy(dtype=object), series, names, measure, start, end, lag, rank,
+                       lo, hi, central, exact, since, value)
+
+
+@dataclass
+class System:
+    """All rows of all series over one column per series-month; rows as CSR (duplicates merged)."""
+    claims: ClaimArrays
+    first: np.ndarray        # per series: first month ordinal of its window
+    n_months: np.ndarray     # per series: months in its window
+    offset: np.ndarray       # per series: its first column
+    matrix: sparse.csr_matrix
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    row_claim: np.ndarray    # index into claims
+    component: np.ndarray    # per column: connected group of months (-1 if no row touches it)
+
+    @property
+    def n_cols(self) -> int:
+        return int(self.offset[-1] + self.n_months[-1]) if len(self.offset) else 0
+
+    def column(self, series: np.ndarray, month: np.ndarray) -> np.ndarray:
+        return self.offset[series] + (month - self.first[series])
+
+
+def _expand(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(segment of each element, value) for consecutive runs start..start+length-1."""
+    segment = np.repeat(np.arange(len(starts)), lengths)
+    first_of = np.cumsum(lengths) - lengths
+    return segment, starts[segment] + (np.arange(len(segment)) - first_of[segment])
+
+
+def series_windows(arrays: ClaimArrays) -> tuple[np.ndarray, np.ndarray]:
+    """First and last month each series' claims reach; rankings never widen it to their 'since' month."""
+    count = len(arrays.names)
+    reach = arrays.start - arrays.lag
+    first = np.full(count, np.iinfo(np.int64).max)
+    last = np.full(count, np.iinfo(np.int64).min)
+    np.minimum.at(first, arrays.series, reach)
+    np.maximum.at(last, arrays.series, arrays.end)
+    return first, last
+
+
+def _rank_rows(arrays: ClaimArrays, first: np.ndarray):
+    """Row parts of every ranking: the earlier period (+1) against the ranked one (-1)."""
+    k = np.flatnonzero(arrays.rank)
+    start, end = arrays.start[k], arrays.end[k]
+    length = end - start + 1
+    step = np.where(length > 1, 12, 1)
+    floor = np.maximum(arrays.since[k], first[arrays.series[k]])
+    count = np.maximum((start - floor) // step, 0)  # earlier periods inside the window
+    claim, back = _expand(np.ones(len(k), dtype=np.int64), count)
+    other = start[claim] - back * step[claim]
+    higher = arrays.measure[k][claim] == "highest_since"
+    at_least = (other == arrays.since[k][claim]) == higher
+    lo = np.where(at_least, 0.0, -np.inf)
+    hi = np.where(at_least, np.inf, 0.0)
+    return k[claim], other, length[claim], start[claim], -np.ones(len(claim)), lo, hi
+
+
+def build_system(claims: pd.DataFrame) -> System:
+    arrays = claim_arrays(claims)
+    first, last = series_windows(arrays)
+    n_months = (last - first + 1) if len(first) else np.zeros(0, dtype=np.int64)
+    offset = np.concatenate([[0], np.cumsum(n_months)[:-1]]).astype(np.int64)
+    length = arrays.end - arrays.start + 1
+    # levels: one row over the stated months
+    lev = np.flatnonzero(arrays.measure == "level")
+    parts = [(lev, arrays.start[lev], length[lev], arrays.start[lev], np.zeros(len(lev)),
+              arrays.lo[lev], arrays.hi[lev])]
+    # growth: current >= r_lo * previous, and current <= r_hi * previous when r_hi is finite
+    gro = np.flatnonzero(arrays.lag > 0)
+    previous = arrays.start[gro] - arrays.lag[gro]
+    parts.append((gro, arrays.start[gro], length[gro], previous, -arrays.lo[gro],
+                  np.zeros(len(gro)), np.full(len(gro), np.inf)))
+    capped = gro[np.isfinite(arrays.hi[gro])]
+    parts.append((capped, arrays.start[capped], length[capped], arrays.start[capped] - arrays.lag[capped],
+                  -arrays.hi[capped], np.full(len(capped), -np.inf), np.zeros(len(capped))))
+    parts.append(_rank_rows(arrays, first))
+    row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi = (np.concatenate(p) for p in zip(*parts))
+    row_claim = row_claim.astype(np.int64)
+    # order rows by claim, as the ledger lists them
+    order = np.argsort(row_claim, kind="stable")
+    row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi = (
+        v[order] for v in (row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi))
+    b_len = np.where(b_coef != 0, a_len, 0)  # the previous period is as long as the current one
+    seg_row = np.concatenate([np.arange(len(row_claim)), np.arange(len(row_claim))])
+    seg_start = np.concatenate([a_start, b_start]).astype(np.int64)
+    seg_len = np.concatenate([a_len, b_len]).astype(np.int64)
+    seg_coef = np.concatenate([np.ones(len(row_claim)), b_coef])
+    segment, month = _expand(seg_start, seg_len)
+    row_of = seg_row[segment]
+    series = arrays.series[row_claim[row_of]]
+    col = offset[series] + (month - first[series])
+    n_cols = int(offset[-1] + n_months[-1]) if len(offset) else 0
+    matrix = sparse.csr_matrix((seg_coef[segment], (row_of, col)), shape=(len(row_claim), n_cols))
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()  # "under 0%" leaves a zero coefficient, which bounds nothing
+    component = components_of(matrix, n_cols)
+    return System(arrays, first, n_months, offset, matrix, row_lo, row_hi, row_claim, component)
+
+
+def components_of(matrix: sparse.csr_matrix, n_cols: int) -> np.ndarray:
+    """Columns linked through shared rows; -1 for columns no row touches."""
+    if matrix.nnz == 0:
+        return np.full(n_cols, -1)
+    coo = matrix.tocoo()
+    n_rows = matrix.shape[0]
+    graph = sparse.coo_matrix((np.ones(coo.nnz), (coo.col, n_cols + coo.row)), shape=(n_cols + n_rows,) * 2)
+    _, labels = connected_components(graph, directed=False)
+    touched = np.zeros(n_cols, dtype=bool)
+    touched[coo.col] = True
+    labels = labels[:n_cols]
+    _, dense = np.unique(labels, return_inverse=True)
+    return np.where(touched, dense, -1)
