@@ -102,6 +102,7 @@ class IntervalLP:
         self.col_upper = np.where(np.isfinite(upper), upper, np.inf)
         self.highs = new_highs()
         self.highs.setOptionValue("simplex_strategy", 4)  # primal: re-solves after a cost change stay warm
+        self.highs.setOptionValue("presolve", "off")  # models are small; presolve costs more than it saves
         self.highs.passModel(lp)
         self._cost = np.zeros(n_cols)
 
