@@ -103,7 +103,7 @@ def ledger_bounds(system: System) -> LedgerBounds:
     col_order, col_starts = _group_slices(groups, n_groups)
     low, high = done.lower.copy(), done.upper.copy()
     support: list[frozenset[int]] = [frozenset()] * n
-    needs_lp = (rows_in_group >= 1) | unsettled
+    needs_lp = (rows_in_group >= 2) | unsettled  # one row: propagation is already exact
     broken = set(np.flatnonzero(infeasible))
     for g in np.flatnonzero(needs_lp):
         cols = col_order[col_starts[g]:col_starts[g + 1]]
