@@ -14,6 +14,7 @@ import numpy as np
 from scipy import sparse
 
 MAX_PASSES = 200
+CHUNK_ENTRIES = 500_000
 TOLERANCE = 1e-9
 INFEASIBLE_SLACK = 1e-6
 
@@ -45,6 +46,51 @@ def _rest(terms: np.ndarray, owner: np.ndarray, n_owners: int, direction: int) -
     return np.where(count[owner] - infinite > 0, direction * np.inf, total[owner] - finite)
 
 
+def _candidates(rows, indptr, indices, data, row_lo, row_hi, lower, upper,
+                best_lower, lower_from, best_upper, upper_from) -> None:
+    """The bounds each of `rows` implies for its columns, folded into best_* (and the row, into *_from)."""
+    owner, entry = _segments(indptr, rows)
+    cols, coefs = indices[entry], data[entry]
+    positive = coefs > 0
+    low_term = np.where(positive, coefs * lower[cols], coefs * upper[cols])
+    high_term = np.where(positive, coefs * upper[cols], coefs * lower[cols])
+    low_term[np.isnan(low_term)] = 0.0
+    high_term[np.isnan(high_term)] = 0.0
+    rest_min = _rest(low_term, owner, len(rows), -1)
+    rest_max = _rest(high_term, owner, len(rows), +1)
+    del low_term, high_term
+    upper_room = row_hi[rows][owner] - rest_min   # coef * x <= upper_room
+    lower_room = row_lo[rows][owner] - rest_max   # coef * x >= lower_room
+    del rest_min, rest_max
+    new_upper = np.where(positive, upper_room, lower_room) / coefs
+    new_lower = np.where(positive, lower_room, upper_room) / coefs
+    del upper_room, lower_room
+    new_upper[np.isnan(new_upper)] = np.inf
+    new_lower[np.isnan(new_lower)] = -np.inf
+    np.maximum.at(best_lower, cols, new_lower)
+    winners = np.flatnonzero(new_lower >= best_lower[cols])
+    lower_from[cols[winners]] = rows[owner[winners]]
+    np.minimum.at(best_upper, cols, new_upper)
+    winners = np.flatnonzero(new_upper <= best_upper[cols])
+    upper_from[cols[winners]] = rows[owner[winners]]
+
+
+def _can_tighten(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray, lower: np.ndarray,
+                 upper: np.ndarray) -> np.ndarray:
+    """Rows worth a first pass. Where no column has a finite upper bound yet, a row bounds a column only
+    if its other terms cannot grow without limit against it; the other rows wait until a column
+    they touch changes."""
+    rows = np.flatnonzero(np.diff(matrix.indptr) > 0)
+    if np.isfinite(upper).any() or (lower != 0).any():
+        return rows
+    positive = np.add.reduceat(matrix.data > 0, matrix.indptr[rows]) if len(rows) else np.zeros(0)
+    count = np.diff(matrix.indptr)[rows]
+    negative = count - positive
+    useful = ((positive == count) & np.isfinite(row_hi[rows])) | ((negative == count) & np.isfinite(row_lo[rows])) \
+        | ((positive == 1) & (row_lo[rows] > 0)) | ((negative == 1) & (row_hi[rows] < 0))
+    return rows[useful]
+
+
 def propagate(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray, lower: np.ndarray,
               upper: np.ndarray) -> Propagation:
     """Tighten lower <= x <= upper under row_lo <= matrix @ x <= row_hi."""
@@ -53,44 +99,33 @@ def propagate(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray,
     lower_reason, upper_reason = np.full(n_cols, -1), np.full(n_cols, -1)
     indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
     by_column = matrix.tocsc()
-    active = np.flatnonzero(np.diff(indptr) > 0)
+    active = _can_tighten(matrix, row_lo, row_hi, lower, upper)
     infeasible = np.zeros(n_cols, dtype=bool)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         for _ in range(MAX_PASSES):
             if not len(active):
                 break
-            owner, entry = _segments(indptr, active)
-            cols, coefs = indices[entry], data[entry]
-            positive = coefs > 0
-            low_term = np.where(positive, coefs * lower[cols], coefs * upper[cols])
-            high_term = np.where(positive, coefs * upper[cols], coefs * lower[cols])
-            low_term[np.isnan(low_term)] = 0.0
-            high_term[np.isnan(high_term)] = 0.0
-            rest_min = _rest(low_term, owner, len(active), -1)
-            rest_max = _rest(high_term, owner, len(active), +1)
-            upper_room = row_hi[active][owner] - rest_min   # coef * x <= upper_room
-            lower_room = row_lo[active][owner] - rest_max   # coef * x >= lower_room
-            new_upper = np.where(positive, upper_room, lower_room) / coefs
-            new_lower = np.where(positive, lower_room, upper_room) / coefs
-            new_upper[np.isnan(new_upper)] = np.inf
-            new_lower[np.isnan(new_lower)] = -np.inf
-            best_lower = np.full(n_cols, -np.inf)
-            np.maximum.at(best_lower, cols, new_lower)
+            best_lower, best_upper = np.full(n_cols, -np.inf), np.full(n_cols, np.inf)
+            lower_from, upper_from = np.full(n_cols, -1), np.full(n_cols, -1)
+            # rows in chunks of about CHUNK_ENTRIES entries: the same pass, with bounded temporaries
+            ends = np.cumsum(indptr[active + 1] - indptr[active])
+            cuts = np.searchsorted(ends, np.arange(CHUNK_ENTRIES, ends[-1], CHUNK_ENTRIES))
+            for chunk in np.split(active, np.unique(cuts)):
+                _candidates(chunk, indptr, indices, data, row_lo, row_hi, lower, upper,
+                            best_lower, lower_from, best_upper, upper_from)
             raised = best_lower > lower + TOLERANCE * np.maximum(1.0, np.abs(lower))
-            winners = np.flatnonzero(raised[cols] & (new_lower >= best_lower[cols]))
-            lower_reason[cols[winners]] = active[owner[winners]]
+            lower_reason[raised] = lower_from[raised]
             lower = np.where(raised, best_lower, lower)
-            best_upper = np.full(n_cols, np.inf)
-            np.minimum.at(best_upper, cols, new_upper)
             threshold = np.where(np.isinf(upper), np.inf, upper - TOLERANCE * np.maximum(1.0, np.abs(upper)))
             lowered = best_upper < threshold
-            winners = np.flatnonzero(lowered[cols] & (new_upper <= best_upper[cols]))
-            upper_reason[cols[winners]] = active[owner[winners]]
+            upper_reason[lowered] = upper_from[lowered]
             upper = np.where(lowered, best_upper, upper)
             infeasible |= lower > upper + INFEASIBLE_SLACK * np.maximum(1.0, np.abs(upper))
             changed = np.flatnonzero((raised | lowered) & ~infeasible)
             _, entry = _segments(by_column.indptr, changed)
-            active = np.unique(by_column.indices[entry])
+            touched = np.zeros(n_rows, dtype=bool)
+            touched[by_column.indices[entry]] = True
+            active = np.flatnonzero(touched)
     unsettled = np.zeros(n_rows, dtype=bool)
     unsettled[active] = True
     return Propagation(lower, upper, lower_reason, upper_reason, unsettled, infeasible)

@@ -192,17 +192,25 @@ def build_system(claims: pd.DataFrame) -> System:
     row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi = (
         v[order] for v in (row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi))
     b_len = np.where(b_coef != 0, a_len, 0)  # the previous period is as long as the current one
-    seg_row = np.concatenate([np.arange(len(row_claim)), np.arange(len(row_claim))])
-    seg_start = np.concatenate([a_start, b_start]).astype(np.int64)
-    seg_len = np.concatenate([a_len, b_len]).astype(np.int64)
-    seg_coef = np.concatenate([np.ones(len(row_claim)), b_coef])
+    n_rows = len(row_claim)
+    # each row's entries in order: its current period (coefficient 1), then the earlier one
+    seg_start = np.empty(2 * n_rows, dtype=np.int64)
+    seg_len = np.empty(2 * n_rows, dtype=np.int64)
+    seg_coef = np.empty(2 * n_rows)
+    seg_start[0::2], seg_start[1::2] = a_start, b_start
+    seg_len[0::2], seg_len[1::2] = a_len, b_len
+    seg_coef[0::2], seg_coef[1::2] = 1.0, b_coef
     segment, month = _expand(seg_start, seg_len)
-    row_of = seg_row[segment]
-    series = arrays.series[row_claim[row_of]]
-    col = offset[series] + (month - first[series])
+    series = arrays.series[row_claim[segment // 2]]
+    month -= first[series]
+    month += offset[series]
+    del series
     n_cols = int(offset[-1] + n_months[-1]) if len(offset) else 0
-    matrix = sparse.csr_matrix((seg_coef[segment], (row_of, col)), shape=(len(row_claim), n_cols))
-    matrix.sum_duplicates()
+    indptr = np.r_[0, np.cumsum(a_len + b_len)]
+    matrix = sparse.csr_matrix((seg_coef[segment], month.astype(np.int32), indptr), shape=(n_rows, n_cols))
+    del segment, month
+    if (b_len > 0).any() and ((b_len > 0) & (np.abs(a_start - b_start) < a_len)).any():
+        matrix.sum_duplicates()  # a growth rate over a range whose earlier period overlaps it
     matrix.eliminate_zeros()  # "under 0%" leaves a zero coefficient, which bounds nothing
     component = components_of(matrix, n_cols)
     return System(arrays, first, n_months, offset, matrix, row_lo, row_hi, row_claim, component)
@@ -212,12 +220,15 @@ def components_of(matrix: sparse.csr_matrix, n_cols: int) -> np.ndarray:
     """Columns linked through shared rows; -1 for columns no row touches."""
     if matrix.nnz == 0:
         return np.full(n_cols, -1)
-    coo = matrix.tocoo()
-    n_rows = matrix.shape[0]
-    graph = sparse.coo_matrix((np.ones(coo.nnz), (coo.col, n_cols + coo.row)), shape=(n_cols + n_rows,) * 2)
+    # neighbouring entries of a row are linked; that links every column of the row
+    cols = matrix.indices
+    same_row = np.ones(len(cols), dtype=bool)
+    same_row[matrix.indptr[:-1][np.diff(matrix.indptr) > 0]] = False  # a row's first entry starts afresh
+    linked = np.flatnonzero(same_row)
+    graph = sparse.coo_matrix((np.ones(len(linked), dtype=np.int8), (cols[linked - 1], cols[linked])),
+                              shape=(n_cols, n_cols))
     _, labels = connected_components(graph, directed=False)
     touched = np.zeros(n_cols, dtype=bool)
-    touched[coo.col] = True
-    labels = labels[:n_cols]
+    touched[cols] = True
     _, dense = np.unique(labels, return_inverse=True)
     return np.where(touched, dense, -1)
