@@ -30,40 +30,42 @@ class Explainer:
 
     def __init__(self, matrix: sparse.csr_matrix, propagation: Propagation):
         self.matrix = matrix
-        self.reasons = {"lower": propagation.lower_reason, "upper": propagation.upper_reason}
+        self._reasons = (propagation.lower_reason.tolist(), propagation.upper_reason.tolist())
         self._entries: dict[int, tuple[list[int], list[float]]] = {}
-        self._closures: dict[tuple[int, str], frozenset[int]] = {}
+        self._closures: dict[tuple[int, int], frozenset[int]] = {}
 
     def _row(self, row: int) -> tuple[list[int], list[float]]:
-        if row not in self._entries:
+        entries = self._entries.get(row)
+        if entries is None:
             a, b = self.matrix.indptr[row], self.matrix.indptr[row + 1]
-            self._entries[row] = (self.matrix.indices[a:b].tolist(), self.matrix.data[a:b].tolist())
-        return self._entries[row]
+            entries = self._entries[row] = (self.matrix.indices[a:b].tolist(), self.matrix.data[a:b].tolist())
+        return entries
 
     def rows(self, column: int, side: str) -> frozenset[int]:
-        key = (column, side)
-        if key in self._closures:
-            return self._closures[key]
+        key = (column, 1 if side == "upper" else 0)
+        closures = self._closures
+        if key in closures:
+            return closures[key]
         used: set[int] = set()
-        seen: set[tuple[int, str]] = set()
+        seen = {key}
         stack = [key]
         while stack:
-            j, bound_side = stack.pop()
-            if (j, bound_side) in seen:
+            j, upper = stack.pop()
+            if (j, upper) != key and (j, upper) in closures:
+                used |= closures[j, upper]
                 continue
-            seen.add((j, bound_side))
-            if (j, bound_side) in self._closures and (j, bound_side) != key:
-                used |= self._closures[j, bound_side]
-                continue
-            row = int(self.reasons[bound_side][j])
+            row = self._reasons[upper][j]
             if row < 0:
                 continue
             used.add(row)
             cols, coefs = self._row(row)
-            own = coefs[cols.index(j)]
-            uses_max = (bound_side == "lower") == (own > 0)
-            stack.extend((k, "upper" if (a > 0) == uses_max else "lower") for k, a in zip(cols, coefs) if k != j)
-        self._closures[key] = frozen = frozenset(used)
+            uses_max = (not upper) == (coefs[cols.index(j)] > 0)   # the other terms at their largest?
+            for k, a in zip(cols, coefs):
+                node = (k, 1 if (a > 0) == uses_max else 0)
+                if k != j and node not in seen:
+                    seen.add(node)
+                    stack.append(node)
+        closures[key] = frozen = frozenset(used)
         return frozen
 
 
