@@ -265,9 +265,3 @@ def show_data_quality(edition: Edition) -> None:
         display(bad)
     display(Markdown("### Sources"))
     display(sources_table(edition))
-
-
-def show_ledger_summary(edition: Edition) -> None:
-    claims, sources = edition.ledger.claims, edition.ledger.sources
-    display(Markdown(f"**Edition {edition.params.month}** · {len(claims)} claims from {len(sources)} sources"))
-    display(claims.groupby(["series", "measure"]).size().unstack(fill_value=0))
