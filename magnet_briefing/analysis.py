@@ -71,8 +71,7 @@ def sum_figure(result: Reconstruction, series: str, months: list[pd.Period]) -> 
         value = sum(f.value for f in figures)
         claims = set(claims).union(*(f.claims for f in figures))
     else:
-        idx = [fit.index(m) for m in months]
-        value = float(np.clip(np.sum(fit.point[idx]), low, high))
+        value = (low + high) / 2  # as for a derived month: the middle of what the claims allow
     return Figure(value, low, high, "reported" if reported else "derived", tuple(sorted(claims)))
 
 

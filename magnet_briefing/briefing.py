@@ -251,8 +251,8 @@ def sources_table(edition: Edition) -> pd.DataFrame:
 
 def show_data_quality(edition: Edition) -> None:
     display(Markdown("### Reconstructed months\n"
-                     "*Derived*: the claims pin the month within ±2.5%; the estimate is the value closest to every "
-                     "stated figure. *Bounded*: only a range is known and no estimate is given. "
+                     "*Derived*: the claims pin the month within ±2.5%; the estimate is the middle of its bounds. "
+                     "*Bounded*: only a range is known and no estimate is given. "
                      "Bounds are the tightest the claims allow (linear programming)."))
     display(reconstructed_months(edition))
     display(Markdown("### Inconsistent claims"))
