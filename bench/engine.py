@@ -244,7 +244,7 @@ def _peak_rss_bytes() -> int:
 
 
 def _solve_part(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Worker: reconstruct some series; fits hold HiGHS models and stay in the worker."""
+    """Worker: reconstruct some series; only the two tables travel back to the parent."""
     result = reconstruct(claims)
     return result.monthly, result.consistency, _peak_rss_bytes()
 
