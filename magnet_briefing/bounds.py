@@ -160,7 +160,7 @@ def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows, explainer: Explai
             open_months = np.isnan(settled) & (np.isfinite(upper) | (not maximise))
             if not open_months.any():
                 break
-            optimum = lp.optimise(open_months * 10 ** weights.uniform(0.0, 3.0, n), maximise)
+            optimum = lp.optimise(open_months * 10 ** weights.uniform(0.0, 3.0, n), maximise, binding=False)
             if optimum.infeasible:
                 return None
             if not attained(optimum.x):

@@ -127,7 +127,8 @@ class IntervalLP:
             return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
         return Optimum(float(np.dot(cost, x)), x, np.array([], dtype=int), np.flatnonzero(cost != 0))
 
-    def optimise(self, cost: np.ndarray, maximise: bool) -> Optimum:
+    def optimise(self, cost: np.ndarray, maximise: bool, binding: bool = True) -> Optimum:
+        """min or max of cost . x; binding=False skips the binding rows and columns (the duals)."""
         if self.n_rows == 0:
             return self._optimise_box(np.asarray(cost, dtype=float), maximise)
         self._set_cost(np.asarray(cost, dtype=float))
@@ -154,7 +155,8 @@ class IntervalLP:
                                    f"({self.n_cols} columns, {self.n_rows} rows)")
         solution = self.highs.getSolution()
         x = np.array(solution.col_value)
-        duals = np.array(solution.row_dual)
-        active = np.flatnonzero(np.abs(duals) > 1e-9)
+        if not binding:
+            return Optimum(float(np.dot(cost, x)), x, np.array([], dtype=int))
+        active = np.flatnonzero(np.abs(np.array(solution.row_dual)) > 1e-9)
         active_cols = np.flatnonzero(np.abs(np.array(solution.col_dual)) > 1e-9)
         return Optimum(float(np.dot(cost, x)), x, active, active_cols)
