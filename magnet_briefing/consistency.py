@@ -56,9 +56,17 @@ def _component_problems(system: System, broken: np.ndarray):
         yield tagged, len(months)
 
 
-def _feasible_without(lp_rows, n, dropped: set[str]) -> bool:
-    rows = [(cols, coefs, lo, hi) for cid, cols, coefs, lo, hi in lp_rows if cid not in dropped]
-    return IntervalLP(n, rows).feasible() if rows else True
+def _conflict_without(lp_rows, n, dropped: frozenset[str]) -> set[str] | None:
+    """None if the rows hold once `dropped` claims are set aside; else the claims of a conflict
+    among the rest (every way to make them hold sets aside at least one of these)."""
+    kept = [row for row in lp_rows if row[0] not in dropped]
+    if not kept:
+        return None
+    lp = IntervalLP(n, [(cols, coefs, lo, hi) for _, cols, coefs, lo, hi in kept])
+    if lp.feasible():
+        return None
+    rows = lp.conflict()
+    return {kept[r][0] for r in rows} if rows is not None else {row[0] for row in kept}
 
 
 def looseness(claim) -> int:
@@ -69,22 +77,34 @@ def looseness(claim) -> int:
 
 
 def _smallest_removal(lp_rows, n, corroborated: dict[str, int], vague: dict[str, int]) -> set[str]:
-    ids = sorted({r[0] for r in lp_rows})
-
+    """The smallest set of claims whose removal lets the rest hold; among equally small sets, the
+    one with the least corroboration, then the vaguest. Each candidate set is grown by one claim of
+    a conflict among the claims it keeps, so every smallest set is found without trying every
+    combination of claims."""
     def preference(dropped):
         return (sum(corroborated[c] for c in dropped), -sum(vague[c] for c in dropped), sorted(dropped))
 
-    for size in range(1, MAX_BRUTE_FORCE_SET + 1):
-        candidates = [set(combo) for combo in itertools.combinations(ids, size)
-                      if _feasible_without(lp_rows, n, set(combo))]
-        if candidates:
-            return min(candidates, key=preference)
+    conflicts = {frozenset(): _conflict_without(lp_rows, n, frozenset())}
+    if conflicts[frozenset()] is None:
+        return set()
+    frontier = [frozenset()]
+    for _ in range(MAX_BRUTE_FORCE_SET):
+        found, grown = [], []
+        for dropped in frontier:
+            for claim_id in sorted(conflicts[dropped]):
+                larger = dropped | {claim_id}
+                if larger in conflicts:
+                    continue
+                conflicts[larger] = conflict = _conflict_without(lp_rows, n, larger)
+                (grown if conflict is not None else found).append(larger)
+        if found:
+            return set(min(found, key=preference))
+        frontier = grown
     # many contradictions at once: set aside the least corroborated, vaguest claims until the rest hold
-    dropped: set[str] = set()
-    while not _feasible_without(lp_rows, n, dropped):
-        remaining = [c for c in ids if c not in dropped]
-        dropped.add(min(remaining, key=lambda c: preference({c})))
-    return dropped
+    dropped: frozenset[str] = frozenset()
+    while (conflict := _conflict_without(lp_rows, n, dropped)) is not None:
+        dropped |= {min(conflict, key=lambda c: preference({c}))}
+    return set(dropped)
 
 
 def find_contradictions(claims: pd.DataFrame, system: System, bounds: LedgerBounds) -> set[str]:
@@ -99,8 +119,7 @@ def find_contradictions(claims: pd.DataFrame, system: System, bounds: LedgerBoun
     vague = {c.claim_id: looseness(c) for c in involved.itertuples()}
     dropped: set[str] = set()
     for lp_rows, n in _component_problems(system, bounds.infeasible):
-        if not _feasible_without(lp_rows, n, set()):
-            dropped |= _smallest_removal(lp_rows, n, corroborated, vague)
+        dropped |= _smallest_removal(lp_rows, n, corroborated, vague)
     return dropped
 
 

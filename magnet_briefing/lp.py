@@ -64,6 +64,11 @@ class IntervalLP:
                  col_lower: np.ndarray | None = None, col_upper: np.ndarray | None = None):
         starts, indices, values = [0], [], []
         for cols, coefs, _, _ in rows:
+            if len(set(cols)) < len(cols):  # a column twice in a row: one entry with the summed coefficient
+                merged: dict[int, float] = {}
+                for c, a in zip(cols, coefs):
+                    merged[c] = merged.get(c, 0.0) + a
+                cols, coefs = list(merged), list(merged.values())
             indices.extend(cols)
             values.extend(coefs)
             starts.append(len(indices))
@@ -103,7 +108,8 @@ class IntervalLP:
         self.highs = new_highs()
         self.highs.setOptionValue("simplex_strategy", 4)  # primal: re-solves after a cost change stay warm
         self.highs.setOptionValue("presolve", "off")  # models are small; presolve costs more than it saves
-        self.highs.passModel(lp)
+        if self.highs.passModel(lp) != highspy.HighsStatus.kOk:
+            raise ValueError(f"HiGHS refused the model ({n_cols} columns, {self.n_rows} rows)")
         self._cost = np.zeros(n_cols)
 
     def _set_cost(self, cost: np.ndarray) -> None:
@@ -116,8 +122,19 @@ class IntervalLP:
         if self.n_rows == 0:
             return bool((self.col_lower <= self.col_upper).all())
         self._set_cost(np.zeros(self.n_cols))
+        self.highs.setOptionValue("presolve", "on")  # a one-off model: presolve pays for itself here
         self.highs.run()
         return self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+
+    def conflict(self) -> np.ndarray | None:
+        """Rows of an irreducible infeasible subset after feasible() returned False (None if HiGHS
+        cannot name one): every way to make the rows hold drops at least one of these."""
+        self.highs.setOptionValue("iis_strategy", 6)  # from the LP, made irreducible
+        status, iis = self.highs.getIis()
+        rows = np.asarray(iis.row_index_, dtype=int)
+        if status != highspy.HighsStatus.kOk or not iis.valid_ or not len(rows):
+            return None
+        return rows
 
     def _optimise_box(self, cost: np.ndarray, maximise: bool) -> Optimum:
         """No rows left: each column sits at whichever bound the objective prefers."""

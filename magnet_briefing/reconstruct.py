@@ -162,7 +162,8 @@ def _stated_estimates(system: System, low: np.ndarray, high: np.ndarray) -> tupl
     half_width = (claims.hi[single] - claims.lo[single]) / 2
     order = np.lexsort((half_width, columns))  # by column, most precise first
     columns, chosen = columns[order], single[order]
-    first = np.r_[True, columns[1:] != columns[:-1]]
+    first = np.ones(len(columns), dtype=bool)
+    first[1:] = columns[1:] != columns[:-1]
     stated = np.zeros(system.n_cols, dtype=bool)
     value = np.full(system.n_cols, np.nan)
     stated[columns[first]] = True

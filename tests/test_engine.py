@@ -174,3 +174,17 @@ def test_contradictory_rankings_do_not_crash(tmp_path):
     status = result.consistency.set_index("claim_id")
     assert status.loc["r3", "status"] == "inconsistent"
     assert "ranking" in status.loc["r3", "reason"]
+
+
+def test_two_independent_mistakes_are_both_set_aside(shipped):
+    """The search grows candidate sets from conflicts, so two mistakes in one series cost a handful
+    of LPs rather than every pair of claims; both are found and nothing else is touched."""
+    ledger, _ = shipped
+    claims = add_claims(ledger, [
+        {"claim_id": "x1", "period": "2025-05", "value_text": "5864.6", "unit": "t", "measure": "level",
+         "source_id": "trendforce-2025-06-11"},
+        {"claim_id": "x2", "period": "2025-07", "value_text": "15577", "unit": "t", "measure": "level",
+         "source_id": "trendforce-2025-06-11"},
+    ])
+    status = reconstruct(claims).consistency.set_index("claim_id")["status"]
+    assert set(status[status == "inconsistent"].index) == {"x1", "x2"}
