@@ -20,6 +20,7 @@ from .propagate import Propagation, implied_rows, propagate
 from .system import System, components_of
 
 SUM_ROUNDS = 4
+ZERO_TONNES = 1e-6  # a gram
 ATTAINED = 1e-7   # relative: a point this close to a proposed bound attains it
 
 
@@ -124,7 +125,9 @@ def ledger_bounds(system: System) -> LedgerBounds:
     for j in touched:
         if not support[j]:
             support[j] = explainer.rows(int(j), "lower") | explainer.rows(int(j), "upper")
-    return LedgerBounds(np.maximum(low, 0.0), high, support, done.lower, done.upper, kept, infeasible)
+    # float dust (a propagated 2e-9 t where the claims force a month to zero) is zero
+    low, high = np.where(low < ZERO_TONNES, 0.0, low), np.where(np.abs(high) < ZERO_TONNES, 0.0, high)
+    return LedgerBounds(low, high, support, done.lower, done.upper, kept, infeasible)
 
 
 def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows, explainer: Explainer):

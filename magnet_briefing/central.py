@@ -43,7 +43,8 @@ def _targets(system: System, claims: np.ndarray, mid: np.ndarray):
 
 def central_points(system: System, bounds: LedgerBounds, point: np.ndarray, bounded: np.ndarray,
                    stated: np.ndarray, stated_value: np.ndarray) -> np.ndarray:
-    """`point` with its bounded months (bool per column) replaced by the central feasible point."""
+    """`point` with the chosen months (bool per column: bounded, or without an upper bound) replaced
+    by the central feasible point."""
     point = point.copy()
     if not bounded.any():
         return point
@@ -53,11 +54,18 @@ def central_points(system: System, bounds: LedgerBounds, point: np.ndarray, boun
     mid = np.where(np.isfinite(high), (low + high) / 2, low)
     by_column = system.matrix.tocsc()
     row_group = groups[reduced.indices[reduced.indptr[:-1]]]
+    alone = bounded & (groups < 0) & np.isnan(point)
+    point[alone] = np.where(np.isfinite(high[alone]), mid[alone], low[alone])
+    count = groups.max(initial=-1) + 1
+    column_order = np.argsort(groups, kind="stable")
+    column_starts = np.searchsorted(groups[column_order], np.arange(count + 1))
+    row_order = np.argsort(row_group, kind="stable")
+    row_starts = np.searchsorted(row_group[row_order], np.arange(count + 1))
+    local = np.full(system.n_cols, -1)
     for g in np.unique(groups[bounded & (groups >= 0)]):
-        members = np.flatnonzero(groups == g)
-        local = np.full(system.n_cols, -1)
+        members = column_order[column_starts[g]:column_starts[g + 1]]
         local[members] = np.arange(len(members))
-        rows = bounds.kept[row_group == g]
+        rows = bounds.kept[row_order[row_starts[g]:row_starts[g + 1]]]
         touching = np.unique(np.concatenate([by_column.indices[by_column.indptr[c]:by_column.indptr[c + 1]]
                                              for c in members]))
         n = len(members)
@@ -86,7 +94,10 @@ def central_points(system: System, bounds: LedgerBounds, point: np.ndarray, boun
         lower = np.r_[bounds.box_lower[members], np.zeros(2 * len(terms))]
         upper = np.r_[bounds.box_upper[members], np.full(2 * len(terms), np.inf)]
         solved = IntervalLP(len(cost), lp_rows, lower, upper).optimise(cost, maximise=False)
+        local[members] = -1
+        chosen = bounded[members]
         if solved.x is not None:
-            chosen = bounded[members]
             point[members[chosen]] = np.clip(solved.x[:n][chosen], low[members[chosen]], high[members[chosen]])
+        else:  # unbounded above: the least the claims allow
+            point[members[chosen]] = low[members[chosen]]
     return point

@@ -197,6 +197,7 @@ def residuals(fit: LedgerFit) -> np.ndarray:
                       [current - stated_level, ratio - claims.value, (ratio - 1) * 100 - claims.value], np.nan)
     # rankings: how far the estimates break any of their rows (0 when every row holds)
     rank_rows = np.flatnonzero(claims.rank[system.row_claim])
+    value = np.where(claims.rank, 0.0, value)  # a ranking with no row inside the window holds trivially
     if len(rank_rows):
         activity = system.matrix[rank_rows] @ np.nan_to_num(point)
         rows_missing = (system.matrix[rank_rows] != 0).astype(float) @ np.isnan(point).astype(float) > 0

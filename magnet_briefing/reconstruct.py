@@ -10,6 +10,7 @@ whole ledger at once.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -61,9 +62,30 @@ class LedgerFit:
         return components_of(self.system.matrix[self.bounds.kept], self.system.n_cols)
 
     @cached_property
-    def _kept_group(self) -> np.ndarray:
+    def _group_members(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(columns by group, their starts, kept rows by group, their starts): group g's columns are
+        columns[starts[g]:starts[g + 1]], found without scanning every column per question."""
         reduced = self.system.matrix[self.bounds.kept]
-        return self.groups[reduced.indices[reduced.indptr[:-1]]]
+        row_group = self.groups[reduced.indices[reduced.indptr[:-1]]] if reduced.shape[0] else np.zeros(0, int)
+        count = self.groups.max(initial=-1) + 1
+        columns = np.argsort(self.groups, kind="stable")
+        column_starts = np.searchsorted(self.groups[columns], np.arange(count + 1))
+        rows = np.argsort(row_group, kind="stable")
+        row_starts = np.searchsorted(row_group[rows], np.arange(count + 1))
+        return columns, column_starts, self.bounds.kept[rows], row_starts
+
+    def _group_lp(self, g: int) -> tuple[np.ndarray, IntervalLP]:
+        """Group g's months and its LP (kept rows within the propagated box: the same feasible set),
+        built once and re-solved for every total asked of it."""
+        cache = self.__dict__.setdefault("_lps", {})
+        if g not in cache:
+            columns, column_starts, rows, row_starts = self._group_members
+            members = columns[column_starts[g]:column_starts[g + 1]]
+            rows = rows[row_starts[g]:row_starts[g + 1]]
+            cache[g] = members, IntervalLP.from_csr(self.system.matrix[rows][:, members], self.system.row_lo[rows],
+                                                    self.system.row_hi[rows], self.bounds.box_lower[members],
+                                                    self.bounds.box_upper[members])
+        return cache[g]
 
     def claims_of_rows(self, rows) -> set[str]:
         return set(self.system.claims.ids[self.system.row_claim[np.fromiter(rows, dtype=np.int64)]])
@@ -80,12 +102,10 @@ class LedgerFit:
             low, high = low + self.low[j], high + self.high[j]
             rows_used |= self.bounds.support[j]
         for g in np.unique(groups[groups >= 0]):
-            members = np.flatnonzero(self.groups == g)
-            rows = self.bounds.kept[self._kept_group == g]
-            lp = IntervalLP.from_csr(self.system.matrix[rows][:, members], self.system.row_lo[rows],
-                                     self.system.row_hi[rows], self.bounds.box_lower[members],
-                                     self.bounds.box_upper[members])
+            members, lp = self._group_lp(int(g))
             cost = np.isin(members, columns).astype(float)
+            _, _, group_rows, row_starts = self._group_members
+            rows = group_rows[row_starts[g]:row_starts[g + 1]]
             for maximise in (False, True):
                 optimum = lp.optimise(cost, maximise)
                 if maximise:
@@ -127,25 +147,18 @@ class SeriesFit:
         return self._fit.sum_bounds(self.columns[indices])
 
 
-class Fits(dict):
-    """series -> SeriesFit, built on first use (a ledger of a thousand series rarely needs one)."""
+class Fits(Mapping):
+    """series -> SeriesFit, each built on first use (a ledger of a thousand series rarely needs one)."""
 
     def __init__(self, fit: LedgerFit):
-        super().__init__()
         self._fit = fit
         self._index = {name: k for k, name in enumerate(fit.system.claims.names)}
+        self._built: dict[str, SeriesFit] = {}
 
-    def __missing__(self, series: str) -> SeriesFit:
-        if series not in self._index:
-            raise KeyError(series)
-        self[series] = made = SeriesFit(self._fit, self._index[series])
-        return made
-
-    def get(self, series, default=None):
-        return self[series] if series in self._index else default
-
-    def __contains__(self, series) -> bool:
-        return series in self._index
+    def __getitem__(self, series: str) -> SeriesFit:
+        if series not in self._built:
+            self._built[series] = SeriesFit(self._fit, self._index[series])  # KeyError for an unknown series
+        return self._built[series]
 
     def __iter__(self):
         return iter(self._index)
@@ -180,7 +193,10 @@ def fit_ledger(claims: pd.DataFrame, system: System | None = None, bounds: Ledge
     basis = np.where(linked, basis_of(low, high, stated), "unknown")
     middle = (low + high) / 2
     point = np.select([basis == "reported", basis != "unknown"], [stated_value, middle], np.nan)
-    point = central_points(system, bounds, point, basis == "bounded", stated, stated_value)
+    # bounded months, and linked months with no upper bound, get the central point (not shown,
+    # but residuals and reasons need a value for them)
+    point = central_points(system, bounds, point, (basis == "bounded") | ((basis == "unknown") & linked),
+                           stated, stated_value)
     return LedgerFit(system, bounds, stated, point)
 
 

@@ -170,7 +170,7 @@ def build_system(claims: pd.DataFrame) -> System:
     arrays = claim_arrays(claims)
     first, last = series_windows(arrays)
     n_months = (last - first + 1) if len(first) else np.zeros(0, dtype=np.int64)
-    offset = np.concatenate([[0], np.cumsum(n_months)[:-1]]).astype(np.int64)
+    offset = np.r_[0, np.cumsum(n_months)][:-1].astype(np.int64)
     length = arrays.end - arrays.start + 1
     # levels: one row over the stated months
     lev = np.flatnonzero(arrays.measure == "level")
