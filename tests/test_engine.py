@@ -188,3 +188,32 @@ def test_two_independent_mistakes_are_both_set_aside(shipped):
     ])
     status = reconstruct(claims).consistency.set_index("claim_id")["status"]
     assert set(status[status == "inconsistent"].index) == {"x1", "x2"}
+
+
+def write_ledger(folder, rows: str):
+    (folder / "sources.csv").write_text("source_id,publisher,title,published,url\ns,S,S,2025-06,\n")
+    (folder / "claims.csv").write_text("claim_id,series,period,measure,value,unit,qualifier,source_id\n" + rows)
+    return load_ledger(folder).claims
+
+
+@pytest.mark.parametrize("rows", [
+    # the only single-month level is set aside: no month is stated outright
+    "c01,magnets/world,2025-05,level,1238,t,exact,s\nc02,magnets/world,2025-04..2025-05,level,500,t,exact,s\n",
+    # a year-on-year change over 13 months, whose base period overlaps it
+    "c01,magnets/US,2024-07..2025-07,yoy_pct,56.2,%,about,s\nc02,magnets/US,2024-01..2024-07,level,11996.2,t,under,s\n"
+    "c03,magnets/US,2025-07,level,500,t,exact,s\n",
+])
+def test_awkward_ledgers_reconstruct(tmp_path, rows):
+    result = reconstruct(write_ledger(tmp_path, rows))
+    assert len(result.consistency) == rows.count("\n")
+    assert set(result.monthly["basis"]) <= {"reported", "derived", "bounded", "unknown"}
+
+
+def test_a_month_the_claims_force_to_zero_is_derived_zero(tmp_path):
+    claims = write_ledger(tmp_path, "c01,rare_earths/world,2025-03,mom_pct,69.5,%,exact,s\n"
+                                    "c02,rare_earths/world,2025-03,lowest_since,2025-01,month,exact,s\n"
+                                    "c03,rare_earths/world,2025-02..2025-03,level,1000,t,under,s\n")
+    result = reconstruct(claims)
+    for month in ("2025-02", "2025-03"):
+        got = row(result, "rare_earths/world", month)
+        assert got["basis"] == "derived" and got["high"] == 0.0 and got["estimate"] == 0.0
