@@ -32,7 +32,7 @@ def reconstruct(claims: pd.DataFrame) -> Reconstruction:
         bounds = ledger_bounds(system)
     fit = fit_ledger(kept, system, bounds)
     fits = Fits(fit)
-    return Reconstruction(monthly=monthly_table(kept, fit), consistency=consistency_table(claims, dropped, fit, fits),
+    return Reconstruction(monthly=monthly_table(fit), consistency=consistency_table(claims, dropped, fit, fits),
                           fits=fits, kept=kept, fit=fit)
 
 

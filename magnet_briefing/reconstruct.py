@@ -200,10 +200,9 @@ def fit_ledger(claims: pd.DataFrame, system: System | None = None, bounds: Ledge
     return LedgerFit(system, bounds, stated, point)
 
 
-def table_months(claims: pd.DataFrame) -> tuple[int, int]:
+def table_months(fit: LedgerFit) -> tuple[int, int]:
     """First and last month ordinal every series is reported for: the span of all non-ranking claims."""
-    from .system import claim_arrays
-    arrays = claim_arrays(claims)
+    arrays = fit.system.claims
     numeric = ~arrays.rank
     return int((arrays.start - arrays.lag)[numeric].min()), int(arrays.end[numeric].max())
 
@@ -296,11 +295,11 @@ def _range_records(fit: LedgerFit, first: int, last: int) -> list[tuple]:
     return records
 
 
-def monthly_table(claims: pd.DataFrame, fit: LedgerFit) -> pd.DataFrame:
+def monthly_table(fit: LedgerFit) -> pd.DataFrame:
     """monthly.csv: every series over the table's months, each series followed by its derived range totals."""
     if not len(fit.system.claims.names) or fit.system.claims.rank.all():
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
-    first, last = table_months(claims)
+    first, last = table_months(fit)
     months = _month_records(fit, first, last)
     ranges = pd.DataFrame.from_records(_range_records(fit, first, last), columns=MONTHLY_COLUMNS)
     if ranges.empty:
