@@ -24,57 +24,59 @@ ZERO_TONNES = 1e-6  # a gram
 ATTAINED = 1e-7   # relative: a point this close to a proposed bound attains it
 
 
-class Explainer:
-    """Rows a propagated bound rests on: the row that set it, then, recursively, the rows behind
-    the bounds of the other variables that row used (the side each one used, not both).
-    Closures are cached: reaching an explained bound adds its whole closure."""
+def closures(matrix: sparse.csr_matrix, propagation: Propagation) -> sparse.csr_matrix:
+    """Rows each propagated bound rests on, for every bound at once: node 2*j is x_j's lower bound,
+    2*j + 1 its upper bound. A bound rests on the row that set it and, recursively, on the bounds
+    of the other columns that row used (the side each one used, not both): a fixpoint of sparse
+    products, as deep as the longest chain of reasons."""
+    n_cols = matrix.shape[1]
+    reason = np.empty(2 * n_cols, dtype=np.int64)
+    reason[0::2], reason[1::2] = propagation.lower_reason, propagation.upper_reason
+    nodes = np.flatnonzero(reason >= 0)
+    own = sparse.csr_matrix((np.ones(len(nodes), dtype=np.int8), (nodes, reason[nodes])),
+                            shape=(2 * n_cols, matrix.shape[0]))
+    # the entries of each node's reason row: which other bounds it used
+    counts = np.diff(matrix.indptr)[reason[nodes]]
+    node_of = np.repeat(nodes, counts)
+    entry = np.repeat(matrix.indptr[reason[nodes]], counts) + (np.arange(len(node_of))
+                                                               - np.repeat(np.cumsum(counts) - counts, counts))
+    column, coef = matrix.indices[entry], matrix.data[entry]
+    itself = column == node_of // 2
+    own_coef = np.zeros(2 * n_cols)
+    own_coef[node_of[itself]] = coef[itself]
+    uses_max = (node_of % 2 == 0) == (own_coef[node_of] > 0)   # the other terms at their largest?
+    other = ~itself
+    used = 2 * column[other] + ((coef[other] > 0) == uses_max[other])
+    depends = sparse.csr_matrix((np.ones(other.sum(), dtype=np.int8), (node_of[other], used)),
+                                shape=(2 * n_cols, 2 * n_cols))
+    closure = own.astype(bool).astype(np.int8)
+    while True:
+        grown = ((own + depends @ closure) > 0).astype(np.int8)
+        if grown.nnz == closure.nnz:
+            return grown
+        closure = grown
 
-    def __init__(self, matrix: sparse.csr_matrix, propagation: Propagation):
-        self.matrix = matrix
-        self._reasons = (propagation.lower_reason.tolist(), propagation.upper_reason.tolist())
-        self._entries: dict[int, tuple[list[int], list[float]]] = {}
-        self._closures: dict[tuple[int, int], frozenset[int]] = {}
 
-    def _row(self, row: int) -> tuple[list[int], list[float]]:
-        entries = self._entries.get(row)
-        if entries is None:
-            a, b = self.matrix.indptr[row], self.matrix.indptr[row + 1]
-            entries = self._entries[row] = (self.matrix.indices[a:b].tolist(), self.matrix.data[a:b].tolist())
-        return entries
+class Supports:
+    """Per column, the rows its bounds rest on (a sparse columns x rows matrix), read like a list of sets."""
 
-    def rows(self, column: int, side: str) -> frozenset[int]:
-        key = (column, 1 if side == "upper" else 0)
-        closures = self._closures
-        if key in closures:
-            return closures[key]
-        used: set[int] = set()
-        seen = {key}
-        stack = [key]
-        while stack:
-            j, upper = stack.pop()
-            if (j, upper) != key and (j, upper) in closures:
-                used |= closures[j, upper]
-                continue
-            row = self._reasons[upper][j]
-            if row < 0:
-                continue
-            used.add(row)
-            cols, coefs = self._row(row)
-            uses_max = (not upper) == (coefs[cols.index(j)] > 0)   # the other terms at their largest?
-            for k, a in zip(cols, coefs):
-                node = (k, 1 if (a > 0) == uses_max else 0)
-                if k != j and node not in seen:
-                    seen.add(node)
-                    stack.append(node)
-        closures[key] = frozen = frozenset(used)
-        return frozen
+    def __init__(self, matrix: sparse.csr_matrix):
+        self.matrix = matrix.tocsr()
+        self.matrix.sort_indices()
+
+    def __getitem__(self, column: int) -> frozenset[int]:
+        a, b = self.matrix.indptr[column], self.matrix.indptr[column + 1]
+        return frozenset(self.matrix.indices[a:b].tolist())
+
+    def __len__(self) -> int:
+        return self.matrix.shape[0]
 
 
 @dataclass
 class LedgerBounds:
     low: np.ndarray                 # per column
     high: np.ndarray
-    support: list[frozenset[int]]   # per column: rows its bounds rest on
+    support: Supports               # per column: rows its bounds rest on
     box_lower: np.ndarray           # propagated bounds: with `kept` rows, the same feasible set
     box_upper: np.ndarray
     kept: np.ndarray                # rows the propagated bounds do not imply
@@ -92,7 +94,6 @@ def ledger_bounds(system: System) -> LedgerBounds:
     n = system.n_cols
     matrix = system.matrix
     done = propagate(matrix, system.row_lo, system.row_hi, np.zeros(n), np.full(n, math.inf))
-    explainer = Explainer(matrix, done)
     infeasible = np.zeros(system.component.max(initial=-1) + 1, dtype=bool)
     infeasible[system.component[done.infeasible & (system.component >= 0)]] = True
     kept = np.flatnonzero(~implied_rows(matrix, system.row_lo, system.row_hi, done.lower, done.upper))
@@ -105,7 +106,8 @@ def ledger_bounds(system: System) -> LedgerBounds:
     row_order, row_starts = _group_slices(row_group, n_groups)
     col_order, col_starts = _group_slices(groups, n_groups)
     low, high = done.lower.copy(), done.upper.copy()
-    support: list[frozenset[int]] = [frozenset()] * n
+    direct: list[tuple[np.ndarray, np.ndarray]] = []     # (column, row): an LP found the row binding
+    via: list[tuple[np.ndarray, np.ndarray]] = []        # (column, node): it rests on that bound's rows
     needs_lp = (rows_in_group >= 2) | unsettled  # one row: propagation is already exact
     broken = set(np.flatnonzero(infeasible))
     for g in np.flatnonzero(needs_lp):
@@ -114,32 +116,44 @@ def ledger_bounds(system: System) -> LedgerBounds:
             continue
         rows = kept[row_order[row_starts[g]:row_starts[g + 1]]]
         settled = _certify(matrix[rows][:, cols], system.row_lo[rows], system.row_hi[rows],
-                           done.lower[cols], done.upper[cols], cols, rows, explainer)
+                           done.lower[cols], done.upper[cols], cols, rows)
         if settled is None:
             infeasible[system.component[cols[0]]] = True
             continue
-        low[cols], high[cols], extra = settled
-        for j, rows_used in zip(cols, extra):
-            support[j] = rows_used
-    touched = np.flatnonzero(system.component >= 0)
-    for j in touched:
-        if not support[j]:
-            support[j] = explainer.rows(int(j), "lower") | explainer.rows(int(j), "upper")
+        low[cols], high[cols], group_direct, group_via = settled
+        direct.append(group_direct)
+        via.append(group_via)
+    support = _supports(matrix, done, system.component >= 0, direct, via)
     # float dust (a propagated 2e-9 t where the claims force a month to zero) is zero
     low, high = np.where(low < ZERO_TONNES, 0.0, low), np.where(np.abs(high) < ZERO_TONNES, 0.0, high)
     return LedgerBounds(low, high, support, done.lower, done.upper, kept, infeasible)
 
 
-def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows, explainer: Explainer):
-    """Tightest bounds of one group of months (None if its rows cannot all hold), and the rows
-    (global indices) each month's bounds rest on."""
+def _supports(matrix, done: Propagation, linked: np.ndarray, direct, via) -> Supports:
+    """Rows each month's bounds rest on: what the LPs found, else both propagated bounds' reasons."""
+    n = matrix.shape[1]
+    reasons = closures(matrix, done)
+
+    def pairs(parts, width):
+        first = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        second = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        return sparse.csr_matrix((np.ones(len(first), dtype=np.int8), (first, second)), shape=(n, width))
+
+    found = (pairs(direct, matrix.shape[0]) + pairs(via, 2 * n) @ reasons) > 0
+    empty = linked & (np.diff(found.indptr) == 0)
+    own = np.flatnonzero(empty)
+    fallback = pairs([(np.r_[own, own], np.r_[2 * own, 2 * own + 1])], 2 * n) @ reasons
+    return Supports(((found + fallback) > 0).astype(np.int8))
+
+
+def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows):
+    """Tightest bounds of one group of months (None if its rows cannot all hold), and what each
+    month's bounds rest on: (column, row) pairs an LP found binding, and (column, node) pairs for
+    propagated bounds (node 2*j: x_j's lower bound, 2*j + 1: its upper bound; see closures())."""
     n = len(cols)
     lp = IntervalLP.from_csr(matrix, row_lo, row_hi, lower, upper)
     low, high = np.full(n, np.nan), np.full(n, np.nan)
-    support: list[set[int]] = [set() for _ in range(n)]
-
-    def explain(j: int, side: str) -> frozenset[int]:
-        return explainer.rows(int(cols[j]), side)
+    direct_cols, direct_rows, via_cols, via_nodes = [], [], [], []
 
     def attained(x: np.ndarray | None) -> int:
         """Settle the months whose proposed bound this feasible point reaches; how many were settled."""
@@ -147,12 +161,12 @@ def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows, explainer: Explai
             return 0
         tol = ATTAINED * np.maximum(1.0, np.abs(x))
         count = 0
-        for side, proposal, settled in (("lower", lower, low), ("upper", upper, high)):
-            hit = np.isnan(settled) & np.isfinite(proposal) & (np.abs(x - proposal) <= tol)
-            for j in np.flatnonzero(hit):
-                settled[j] = proposal[j]
-                support[j] |= explain(j, side)
-            count += int(hit.sum())
+        for side, proposal, settled in ((0, lower, low), (1, upper, high)):
+            hit = np.flatnonzero(np.isnan(settled) & np.isfinite(proposal) & (np.abs(x - proposal) <= tol))
+            settled[hit] = proposal[hit]
+            via_cols.append(cols[hit])
+            via_nodes.append(2 * cols[hit] + side)
+            count += len(hit)
         return count
 
     weights = np.random.default_rng(n)  # fixed: the same ledger always takes the same path
@@ -178,9 +192,15 @@ def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows, explainer: Explai
             if optimum.infeasible:
                 return None
             settled[j] = optimum.value
-            support[j] |= {int(rows[r]) for r in optimum.active_rows}
-            for k in optimum.active_cols:  # a binding column bound rests on the rows that set it
-                at_upper = abs(optimum.x[k] - upper[k]) <= ATTAINED * max(1.0, abs(upper[k]))
-                support[j] |= explain(int(k), "upper" if at_upper else "lower")
+            direct_cols.append(np.full(len(optimum.active_rows), cols[j]))
+            direct_rows.append(rows[optimum.active_rows])
+            # a binding column bound rests on the rows that set it
+            if optimum.x is not None:
+                k = optimum.active_cols
+                at_upper = np.abs(optimum.x[k] - upper[k]) <= ATTAINED * np.maximum(1.0, np.abs(upper[k]))
+                via_cols.append(np.full(len(k), cols[j]))
+                via_nodes.append(2 * cols[k] + at_upper)
             attained(optimum.x)
-    return low, high, [frozenset(s) for s in support]
+    joined = [np.concatenate(part).astype(np.int64) if part else np.zeros(0, dtype=np.int64)
+              for part in (direct_cols, direct_rows, via_cols, via_nodes)]
+    return low, high, (joined[0], joined[1]), (joined[2], joined[3])

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import pandas as pd
 
-
 KG_PER_TONNE = 1000.0
 REVISION_ALLOWANCE_T = 2.0  # customs revise totals by a tonne or two (data/README.md)
 INF = math.inf

@@ -16,6 +16,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .bounds import LedgerBounds, ledger_bounds
 from .central import central_points
@@ -222,23 +223,33 @@ def _month_records(fit: LedgerFit, first: int, last: int) -> pd.DataFrame:
     basis = np.where(linked, basis_of(low, high, stated), "unknown")
     pinned = np.isin(basis, ["reported", "derived"])
     estimate = np.where(pinned, fit.point[column], np.nan)
-    own = _own_claims(system)
-    claims = [claim_list({*system.claims.ids[system.row_claim[list(fit.bounds.support[c])]], *own.get(c, ())})
-              if ok else "" for c, ok in zip(column.tolist(), linked.tolist())]
+    claim_ids = _claim_lists(fit)
+    claims = [claim_ids[c] if ok else "" for c, ok in zip(column.tolist(), linked.tolist())]
     text = pd.PeriodIndex.from_ordinals(months, freq="M").astype(str)
     return pd.DataFrame({"series": np.array(names, dtype=object)[series], "month": np.tile(np.asarray(text), len(names)),
                          "estimate": estimate, "low": low, "high": high, "basis": basis, "claims": claims})
 
 
-def _own_claims(system: System) -> dict[int, list[str]]:
-    """Column -> ids of the single-month level claims that state it."""
-    claims = system.claims
+def _claim_lists(fit: LedgerFit) -> list[str]:
+    """Per column, the ids of the claims its bounds rest on and of the level claims that state it,
+    in claim_list order, as one string: sparse products, then one join per month."""
+    system, claims = fit.system, fit.system.claims
+    n_claims = len(claims.ids)
+    rows_to_claims = sparse.csr_matrix((np.ones(len(system.row_claim), dtype=np.int8),
+                                        (np.arange(len(system.row_claim)), system.row_claim)),
+                                       shape=(len(system.row_claim), n_claims))
     single = np.flatnonzero((claims.measure == "level") & (claims.start == claims.end))
-    own: dict[int, list[str]] = {}
-    for column, claim_id in zip(system.column(claims.series[single], claims.start[single]).tolist(),
-                                claims.ids[single]):
-        own.setdefault(column, []).append(claim_id)
-    return own
+    stating = sparse.csr_matrix((np.ones(len(single), dtype=np.int8),
+                                 (system.column(claims.series[single], claims.start[single]), single)),
+                                shape=(system.n_cols, n_claims))
+    by_column = ((fit.bounds.support.matrix @ rows_to_claims + stating) > 0).tocsr()
+    ids = claims.ids.astype(str)
+    order = np.lexsort((ids, np.char.str_len(ids)))   # claim_list order: shorter ids first, then by text
+    by_column = by_column[:, order].tocsr()
+    by_column.sort_indices()
+    ordered = claims.ids[order]
+    indptr, indices = by_column.indptr, by_column.indices
+    return [" ".join(ordered[indices[indptr[c]:indptr[c + 1]]]) for c in range(system.n_cols)]
 
 
 def _range_candidates(fit: LedgerFit, first: int, last: int) -> list[tuple[int, int, int]]:

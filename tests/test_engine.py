@@ -200,8 +200,8 @@ def write_ledger(folder, rows: str):
     # the only single-month level is set aside: no month is stated outright
     "c01,magnets/world,2025-05,level,1238,t,exact,s\nc02,magnets/world,2025-04..2025-05,level,500,t,exact,s\n",
     # a year-on-year change over 13 months, whose base period overlaps it
-    "c01,magnets/US,2024-07..2025-07,yoy_pct,56.2,%,about,s\nc02,magnets/US,2024-01..2024-07,level,11996.2,t,under,s\n"
-    "c03,magnets/US,2025-07,level,500,t,exact,s\n",
+    ("c01,magnets/US,2024-07..2025-07,yoy_pct,56.2,%,about,s\nc02,magnets/US,2024-01..2024-07,level,11996.2,t,under,s\n"
+     "c03,magnets/US,2025-07,level,500,t,exact,s\n"),
 ])
 def test_awkward_ledgers_reconstruct(tmp_path, rows):
     result = reconstruct(write_ledger(tmp_path, rows))
