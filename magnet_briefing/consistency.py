@@ -56,15 +56,18 @@ def _component_problems(system: System, broken: np.ndarray):
         yield tagged, len(months)
 
 
-def _conflict_without(lp_rows, n, dropped: frozenset[str]) -> set[str] | None:
+def _conflict_without(lp_rows, n, dropped: frozenset[str], name_it: bool = True) -> set[str] | None:
     """None if the rows hold once `dropped` claims are set aside; else the claims of a conflict
-    among the rest (every way to make them hold sets aside at least one of these)."""
+    among the rest (every way to make them hold sets aside at least one of these), or an empty
+    set when name_it is False (naming a conflict costs far more than finding there is one)."""
     kept = [row for row in lp_rows if row[0] not in dropped]
     if not kept:
         return None
     lp = IntervalLP(n, [(cols, coefs, lo, hi) for _, cols, coefs, lo, hi in kept])
     if lp.feasible():
         return None
+    if not name_it:
+        return set()
     rows = lp.conflict()
     return {kept[r][0] for r in rows} if rows is not None else {row[0] for row in kept}
 
@@ -88,14 +91,16 @@ def _smallest_removal(lp_rows, n, corroborated: dict[str, int], vague: dict[str,
     if conflicts[frozenset()] is None:
         return set()
     frontier = [frozenset()]
-    for _ in range(MAX_BRUTE_FORCE_SET):
+    for size in range(1, MAX_BRUTE_FORCE_SET + 1):
         found, grown = [], []
         for dropped in frontier:
             for claim_id in sorted(conflicts[dropped]):
                 larger = dropped | {claim_id}
                 if larger in conflicts:
                     continue
-                conflicts[larger] = conflict = _conflict_without(lp_rows, n, larger)
+                # the largest sets are only tested: nothing grows from them
+                conflicts[larger] = conflict = _conflict_without(lp_rows, n, larger,
+                                                                 name_it=size < MAX_BRUTE_FORCE_SET)
                 (grown if conflict is not None else found).append(larger)
         if found:
             return set(min(found, key=preference))
