@@ -33,7 +33,7 @@ def closures(matrix: sparse.csr_matrix, propagation: Propagation) -> sparse.csr_
     reason = np.empty(2 * n_cols, dtype=np.int64)
     reason[0::2], reason[1::2] = propagation.lower_reason, propagation.upper_reason
     nodes = np.flatnonzero(reason >= 0)
-    own = sparse.csr_matrix((np.ones(len(nodes), dtype=np.int8), (nodes, reason[nodes])),
+    own = sparse.csr_matrix((np.ones(len(nodes), dtype=np.int32), (nodes, reason[nodes])),
                             shape=(2 * n_cols, matrix.shape[0]))
     # the entries of each node's reason row: which other bounds it used
     counts = np.diff(matrix.indptr)[reason[nodes]]
@@ -47,11 +47,11 @@ def closures(matrix: sparse.csr_matrix, propagation: Propagation) -> sparse.csr_
     uses_max = (node_of % 2 == 0) == (own_coef[node_of] > 0)   # the other terms at their largest?
     other = ~itself
     used = 2 * column[other] + ((coef[other] > 0) == uses_max[other])
-    depends = sparse.csr_matrix((np.ones(other.sum(), dtype=np.int8), (node_of[other], used)),
+    depends = sparse.csr_matrix((np.ones(other.sum(), dtype=np.int32), (node_of[other], used)),
                                 shape=(2 * n_cols, 2 * n_cols))
-    closure = own.astype(bool).astype(np.int8)
+    closure = own.astype(bool).astype(np.int32)
     while True:
-        grown = ((own + depends @ closure) > 0).astype(np.int8)
+        grown = ((own + depends @ closure) > 0).astype(np.int32)
         if grown.nnz == closure.nnz:
             return grown
         closure = grown
@@ -137,13 +137,13 @@ def _supports(matrix, done: Propagation, linked: np.ndarray, direct, via) -> Sup
     def pairs(parts, width):
         first = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         second = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-        return sparse.csr_matrix((np.ones(len(first), dtype=np.int8), (first, second)), shape=(n, width))
+        return sparse.csr_matrix((np.ones(len(first), dtype=np.int32), (first, second)), shape=(n, width))
 
     found = (pairs(direct, matrix.shape[0]) + pairs(via, 2 * n) @ reasons) > 0
     empty = linked & (np.diff(found.indptr) == 0)
     own = np.flatnonzero(empty)
     fallback = pairs([(np.r_[own, own], np.r_[2 * own, 2 * own + 1])], 2 * n) @ reasons
-    return Supports(((found + fallback) > 0).astype(np.int8))
+    return Supports(((found + fallback) > 0).astype(np.int32))
 
 
 def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows):

@@ -235,11 +235,11 @@ def _claim_lists(fit: LedgerFit) -> list[str]:
     in claim_list order, as one string: sparse products, then one join per month."""
     system, claims = fit.system, fit.system.claims
     n_claims = len(claims.ids)
-    rows_to_claims = sparse.csr_matrix((np.ones(len(system.row_claim), dtype=np.int8),
+    rows_to_claims = sparse.csr_matrix((np.ones(len(system.row_claim), dtype=np.int32),
                                         (np.arange(len(system.row_claim)), system.row_claim)),
                                        shape=(len(system.row_claim), n_claims))
     single = np.flatnonzero((claims.measure == "level") & (claims.start == claims.end))
-    stating = sparse.csr_matrix((np.ones(len(single), dtype=np.int8),
+    stating = sparse.csr_matrix((np.ones(len(single), dtype=np.int32),
                                  (system.column(claims.series[single], claims.start[single]), single)),
                                 shape=(system.n_cols, n_claims))
     by_column = ((fit.bounds.support.matrix @ rows_to_claims + stating) > 0).tocsr()

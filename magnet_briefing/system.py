@@ -225,7 +225,7 @@ def components_of(matrix: sparse.csr_matrix, n_cols: int) -> np.ndarray:
     same_row = np.ones(len(cols), dtype=bool)
     same_row[matrix.indptr[:-1][np.diff(matrix.indptr) > 0]] = False  # a row's first entry starts afresh
     linked = np.flatnonzero(same_row)
-    graph = sparse.coo_matrix((np.ones(len(linked), dtype=np.int8), (cols[linked - 1], cols[linked])),
+    graph = sparse.coo_matrix((np.ones(len(linked), dtype=np.int32), (cols[linked - 1], cols[linked])),
                               shape=(n_cols, n_cols))
     _, labels = connected_components(graph, directed=False)
     touched = np.zeros(n_cols, dtype=bool)

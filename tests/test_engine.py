@@ -217,3 +217,15 @@ def test_a_month_the_claims_force_to_zero_is_derived_zero(tmp_path):
     for month in ("2025-02", "2025-03"):
         got = row(result, "rare_earths/world", month)
         assert got["basis"] == "derived" and got["high"] == 0.0 and got["estimate"] == 0.0
+
+
+def test_provenance_survives_long_windows(tmp_path):
+    """A ranking reaching back 12 years gives a row per earlier month, and a 12-year total links
+    144 months: counting those in small integers once wrapped round and dropped claims."""
+    claims = write_ledger(tmp_path, "c1,magnets/world,2013-01..2024-12,level,150000,t,exact,s\n"
+                                    "c2,magnets/world,2024-12,level,1000,t,exact,s\n"
+                                    "c3,magnets/world,2024-12,lowest_since,2013-01,month,exact,s\n")
+    monthly = reconstruct(claims).monthly
+    months = monthly[~monthly["month"].str.contains("..", regex=False)]
+    assert len(months) == 144
+    assert all({"c1", "c3"} <= set(listed.split()) for listed in months["claims"])
