@@ -5,9 +5,12 @@ do (rounded tonnes or millions of kilograms, rounded growth rates, hedged words,
 year-to-date totals and their change, highest/lowest-since rankings). They come from the truth, so
 every claim is consistent and the truth lies inside every month's bounds; a sample is checked.
 
-Each size is solved in a fresh process, so its peak RSS is its own: once in one process, and once
-split by series over WORKERS processes (series are independent in the engine). A solve the previous
-size projects (linearly) past MAX_SOLVE_SECONDS is not run but shown as "~N s?";
+Each size is solved in a fresh process, so its peak RSS is its own: once in one process (claims
+loaded before the clock starts), and once split by series over WORKERS processes (series are
+independent in the engine). Split, each worker loads its own series from disk inside the timing,
+as a deployment on both cores would; the split files are written beforehand, like the whole one.
+The peak RSS of a split solve is the sum over the parent and the workers. A solve the previous size
+projects (linearly) past MAX_SOLVE_SECONDS is not run but shown as "~N s?";
 BENCH_ENGINE_MAX_SECONDS=inf runs every size.
 """
 from __future__ import annotations
@@ -243,45 +246,44 @@ def _peak_rss_bytes() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
-def _solve_part(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Worker: reconstruct some series; only the two tables travel back to the parent."""
-    result = reconstruct(claims)
+def _solve_part(claims_path: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Worker: load its own series and reconstruct them; only the two tables travel back."""
+    result = reconstruct(pd.read_pickle(claims_path))
     return result.monthly, result.consistency, _peak_rss_bytes()
 
 
-def solve_split(claims: pd.DataFrame, workers: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """reconstruct() on disjoint series subsets in `workers` fresh processes; (monthly, consistency,
-    the workers' summed peak RSS). Series alternate between workers, which balances the load."""
-    names = sorted(claims["series"].unique())
-    parts = [claims[claims["series"].isin(names[w::workers])] for w in range(min(workers, len(names)))]
-    with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
-        solved = list(pool.map(_solve_part, parts))
+def solve_split(part_paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """reconstruct() on disjoint series subsets, one fresh process each, each loading its own part;
+    (monthly, consistency, the workers' summed peak RSS)."""
+    with ProcessPoolExecutor(len(part_paths), mp_context=get_context("spawn")) as pool:
+        solved = list(pool.map(_solve_part, part_paths))
     monthly = pd.concat([m for m, _, _ in solved], ignore_index=True).sort_values(["series"], kind="stable")
-    consistency = pd.concat([c for _, c, _ in solved]).set_index("claim_id").loc[claims["claim_id"]].reset_index()
+    consistency = pd.concat([c for _, c, _ in solved], ignore_index=True)
     return monthly, consistency, sum(peak for _, _, peak in solved)
 
 
-def solve_in_process(claims_path: str, workers: str) -> None:
-    """Run in a fresh interpreter: load the pickled claims, solve, print JSON (seconds, peak bytes)."""
-    claims = pd.read_pickle(claims_path)
-    workers = int(workers)
-    started = time.perf_counter()
-    if workers == 1:
+def solve_in_process(*paths: str) -> None:
+    """Run in a fresh interpreter and print JSON (seconds, peak bytes). One path: load the claims,
+    then time reconstruct(). Several: time the workers, which load their own parts."""
+    if len(paths) == 1:
+        claims = pd.read_pickle(paths[0])
+        started = time.perf_counter()
         reconstruct(claims)
         worker_peaks = 0
     else:
-        _, _, worker_peaks = solve_split(claims, workers)
+        started = time.perf_counter()
+        _, _, worker_peaks = solve_split(list(paths))
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "peak_bytes": _peak_rss_bytes() + worker_peaks}))
 
 
-def measure(claims_path: Path, workers: int) -> dict:
-    """Solve the pickled claims in a fresh interpreter; {seconds, peak_bytes}."""
+def measure(claims_paths: list[Path]) -> dict:
+    """Solve the pickled claims (one file, or one per worker) in a fresh interpreter; {seconds, peak_bytes}."""
     command = [sys.executable, "-c", "import sys; from bench.engine import solve_in_process; "
-               "solve_in_process(*sys.argv[1:])", str(claims_path), str(workers)]
+               "solve_in_process(*sys.argv[1:])", *map(str, claims_paths)]
     done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
     if done.returncode:
-        raise RuntimeError(f"solving {claims_path.name} with {workers} workers failed:\n{done.stderr}")
+        raise RuntimeError(f"solving {claims_paths[0].name} with {len(claims_paths)} workers failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -314,12 +316,16 @@ def _solve_sizes(claims: pd.DataFrame, names: list[str], budget: float) -> dict[
     results: dict[tuple[int, int], dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
         for size in SIZES:
-            path = Path(tmp) / f"claims-{size}.pkl"
-            claims[claims["series"].isin(names[:size])].to_pickle(path)
-            for workers in (1, WORKERS):
+            whole = Path(tmp) / f"claims-{size}.pkl"
+            claims[claims["series"].isin(names[:size])].to_pickle(whole)
+            # series alternate between workers, which balances the load
+            parts = [Path(tmp) / f"claims-{size}-part{w}.pkl" for w in range(WORKERS)]
+            for w, part in enumerate(parts):
+                claims[claims["series"].isin(names[:size][w::WORKERS])].to_pickle(part)
+            for workers, paths in ((1, [whole]), (WORKERS, parts)):
                 done = [n for n in SIZES if "seconds" in results.get((n, workers), {})]
                 projected = results[done[-1], workers]["seconds"] / done[-1] * size if done else 0.0
-                results[size, workers] = measure(path, workers) if projected <= budget else {"projected": projected}
+                results[size, workers] = measure(paths) if projected <= budget else {"projected": projected}
     return results
 
 
