@@ -72,22 +72,51 @@ class Supports:
         return self.matrix.shape[0]
 
 
+@dataclass(frozen=True)
+class Groups:
+    """Months still linked once the rows the propagated bounds imply are dropped; each group is
+    independent of the others (label -1: no row left, settled by its propagated bounds)."""
+    label: np.ndarray           # per column
+    columns: np.ndarray         # columns ordered by group; group g is columns[column_starts[g]:...[g + 1]]
+    column_starts: np.ndarray
+    rows: np.ndarray            # kept rows ordered by group, likewise
+    row_starts: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.column_starts) - 1
+
+    def members(self, g: int) -> np.ndarray:
+        return self.columns[self.column_starts[g]:self.column_starts[g + 1]]
+
+    def rows_of(self, g: int) -> np.ndarray:
+        return self.rows[self.row_starts[g]:self.row_starts[g + 1]]
+
+
+def group_months(matrix: sparse.csr_matrix, kept: np.ndarray) -> Groups:
+    reduced = matrix[kept]
+    label = components_of(reduced, matrix.shape[1])
+    count = label.max(initial=-1) + 1
+    row_label = label[reduced.indices[reduced.indptr[:-1]]] if len(kept) else np.zeros(0, dtype=int)
+
+    def slices(labels):
+        order = np.argsort(labels, kind="stable")
+        return order, np.searchsorted(labels[order], np.arange(count + 1))
+
+    columns, column_starts = slices(label)
+    row_order, row_starts = slices(row_label)
+    return Groups(label, columns, column_starts, kept[row_order], row_starts)
+
+
 @dataclass
 class LedgerBounds:
     low: np.ndarray                 # per column
     high: np.ndarray
     support: Supports               # per column: rows its bounds rest on
-    box_lower: np.ndarray           # propagated bounds: with `kept` rows, the same feasible set
+    box_lower: np.ndarray           # propagated bounds: with the kept rows, the same feasible set
     box_upper: np.ndarray
-    kept: np.ndarray                # rows the propagated bounds do not imply
+    groups: Groups                  # the kept rows and the months they still link
     infeasible: np.ndarray          # per original component: its rows cannot all hold
-
-
-def _group_slices(labels: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """(order, starts): members of group g are order[starts[g]:starts[g + 1]]."""
-    order = np.argsort(labels, kind="stable")
-    starts = np.searchsorted(labels[order], np.arange(count + 1))
-    return order, starts
 
 
 def ledger_bounds(system: System) -> LedgerBounds:
@@ -97,24 +126,20 @@ def ledger_bounds(system: System) -> LedgerBounds:
     infeasible = np.zeros(system.component.max(initial=-1) + 1, dtype=bool)
     infeasible[system.component[done.infeasible & (system.component >= 0)]] = True
     kept = np.flatnonzero(~implied_rows(matrix, system.row_lo, system.row_hi, done.lower, done.upper))
-    reduced = matrix[kept]
-    groups = components_of(reduced, n)
-    n_groups = groups.max(initial=-1) + 1
-    row_group = groups[reduced.indices[reduced.indptr[:-1]]] if len(kept) else np.zeros(0, dtype=int)
-    rows_in_group = np.bincount(row_group, minlength=n_groups)
-    unsettled = np.bincount(row_group, weights=done.unsettled[kept], minlength=n_groups) > 0
-    row_order, row_starts = _group_slices(row_group, n_groups)
-    col_order, col_starts = _group_slices(groups, n_groups)
+    groups = group_months(matrix, kept)
+    rows_in_group = np.diff(groups.row_starts)
+    group_of_row = np.repeat(np.arange(groups.count), rows_in_group)
+    unsettled = np.bincount(group_of_row, weights=done.unsettled[groups.rows], minlength=groups.count) > 0
     low, high = done.lower.copy(), done.upper.copy()
     direct: list[tuple[np.ndarray, np.ndarray]] = []     # (column, row): an LP found the row binding
     via: list[tuple[np.ndarray, np.ndarray]] = []        # (column, node): it rests on that bound's rows
     needs_lp = (rows_in_group >= 2) | unsettled  # one row: propagation is already exact
     broken = set(np.flatnonzero(infeasible))
     for g in np.flatnonzero(needs_lp):
-        cols = col_order[col_starts[g]:col_starts[g + 1]]
+        cols = groups.members(g)
         if system.component[cols[0]] in broken:
             continue
-        rows = kept[row_order[row_starts[g]:row_starts[g + 1]]]
+        rows = groups.rows_of(g)
         settled = _certify(matrix[rows][:, cols], system.row_lo[rows], system.row_hi[rows],
                            done.lower[cols], done.upper[cols], cols, rows)
         if settled is None:
@@ -126,7 +151,7 @@ def ledger_bounds(system: System) -> LedgerBounds:
     support = _supports(matrix, done, system.component >= 0, direct, via)
     # float dust (a propagated 2e-9 t where the claims force a month to zero) is zero
     low, high = np.where(low < ZERO_TONNES, 0.0, low), np.where(np.abs(high) < ZERO_TONNES, 0.0, high)
-    return LedgerBounds(low, high, support, done.lower, done.upper, kept, infeasible)
+    return LedgerBounds(low, high, support, done.lower, done.upper, groups, infeasible)
 
 
 def _supports(matrix, done: Propagation, linked: np.ndarray, direct, via) -> Supports:

@@ -14,7 +14,7 @@ import numpy as np
 from .bounds import LedgerBounds
 from .constraints import REVISION_ALLOWANCE_T
 from .lp import IntervalLP
-from .system import System, components_of
+from .system import System
 
 FIXED_WEIGHT = 1e3     # a stated month is pulled hard to its stated figure
 MIDDLE_WEIGHT = 1e-4   # every month is pulled faintly to the middle of its range: a unique answer
@@ -48,24 +48,17 @@ def central_points(system: System, bounds: LedgerBounds, point: np.ndarray, boun
     point = point.copy()
     if not bounded.any():
         return point
-    reduced = system.matrix[bounds.kept]
-    groups = components_of(reduced, system.n_cols)
+    groups = bounds.groups
     low, high = bounds.low, bounds.high
     mid = np.where(np.isfinite(high), (low + high) / 2, low)
     by_column = system.matrix.tocsc()
-    row_group = groups[reduced.indices[reduced.indptr[:-1]]]
-    alone = bounded & (groups < 0) & np.isnan(point)
+    alone = bounded & (groups.label < 0) & np.isnan(point)
     point[alone] = np.where(np.isfinite(high[alone]), mid[alone], low[alone])
-    count = groups.max(initial=-1) + 1
-    column_order = np.argsort(groups, kind="stable")
-    column_starts = np.searchsorted(groups[column_order], np.arange(count + 1))
-    row_order = np.argsort(row_group, kind="stable")
-    row_starts = np.searchsorted(row_group[row_order], np.arange(count + 1))
     local = np.full(system.n_cols, -1)
-    for g in np.unique(groups[bounded & (groups >= 0)]):
-        members = column_order[column_starts[g]:column_starts[g + 1]]
+    for g in np.unique(groups.label[bounded & (groups.label >= 0)]):
+        members = groups.members(g)
         local[members] = np.arange(len(members))
-        rows = bounds.kept[row_order[row_starts[g]:row_starts[g + 1]]]
+        rows = groups.rows_of(g)
         touching = np.unique(np.concatenate([by_column.indices[by_column.indptr[c]:by_column.indptr[c + 1]]
                                              for c in members]))
         n = len(members)

@@ -21,7 +21,7 @@ from scipy import sparse
 from .bounds import LedgerBounds, ledger_bounds
 from .central import central_points
 from .lp import IntervalLP
-from .system import System, build_system, components_of
+from .system import System, build_system
 
 DERIVED_MAX_RELATIVE_WIDTH = 0.05  # "derived": high - low within 5% of the midpoint (about +-2.5%)
 MONTHLY_COLUMNS = ["series", "month", "estimate", "low", "high", "basis", "claims"]
@@ -57,35 +57,15 @@ class LedgerFit:
     def high(self) -> np.ndarray:
         return self.bounds.high
 
-    @cached_property
-    def groups(self) -> np.ndarray:
-        """Per column: months still linked once implied rows are dropped (-1: settled by its box)."""
-        return components_of(self.system.matrix[self.bounds.kept], self.system.n_cols)
-
-    @cached_property
-    def _group_members(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(columns by group, their starts, kept rows by group, their starts): group g's columns are
-        columns[starts[g]:starts[g + 1]], found without scanning every column per question."""
-        reduced = self.system.matrix[self.bounds.kept]
-        row_group = self.groups[reduced.indices[reduced.indptr[:-1]]] if reduced.shape[0] else np.zeros(0, int)
-        count = self.groups.max(initial=-1) + 1
-        columns = np.argsort(self.groups, kind="stable")
-        column_starts = np.searchsorted(self.groups[columns], np.arange(count + 1))
-        rows = np.argsort(row_group, kind="stable")
-        row_starts = np.searchsorted(row_group[rows], np.arange(count + 1))
-        return columns, column_starts, self.bounds.kept[rows], row_starts
-
-    def _group_lp(self, g: int) -> tuple[np.ndarray, IntervalLP]:
-        """Group g's months and its LP (kept rows within the propagated box: the same feasible set),
-        built once and re-solved for every total asked of it."""
+    def _group_lp(self, g: int) -> IntervalLP:
+        """Group g's LP (its kept rows within the propagated box: the same feasible set), built once
+        and re-solved for every total asked of it."""
         cache = self.__dict__.setdefault("_lps", {})
         if g not in cache:
-            columns, column_starts, rows, row_starts = self._group_members
-            members = columns[column_starts[g]:column_starts[g + 1]]
-            rows = rows[row_starts[g]:row_starts[g + 1]]
-            cache[g] = members, IntervalLP.from_csr(self.system.matrix[rows][:, members], self.system.row_lo[rows],
-                                                    self.system.row_hi[rows], self.bounds.box_lower[members],
-                                                    self.bounds.box_upper[members])
+            members, rows = self.bounds.groups.members(g), self.bounds.groups.rows_of(g)
+            cache[g] = IntervalLP.from_csr(self.system.matrix[rows][:, members], self.system.row_lo[rows],
+                                           self.system.row_hi[rows], self.bounds.box_lower[members],
+                                           self.bounds.box_upper[members])
         return cache[g]
 
     def claims_of_rows(self, rows) -> set[str]:
@@ -98,15 +78,14 @@ class LedgerFit:
             return 0.0, math.inf, set()
         low = high = 0.0
         rows_used: set[int] = set()
-        groups = self.groups[columns]
-        for j in columns[groups < 0]:
+        groups = self.bounds.groups
+        label = groups.label[columns]
+        for j in columns[label < 0]:
             low, high = low + self.low[j], high + self.high[j]
             rows_used |= self.bounds.support[j]
-        for g in np.unique(groups[groups >= 0]):
-            members, lp = self._group_lp(int(g))
+        for g in np.unique(label[label >= 0]):
+            members, rows, lp = groups.members(g), groups.rows_of(g), self._group_lp(int(g))
             cost = np.isin(members, columns).astype(float)
-            _, _, group_rows, row_starts = self._group_members
-            rows = group_rows[row_starts[g]:row_starts[g + 1]]
             for maximise in (False, True):
                 optimum = lp.optimise(cost, maximise)
                 if maximise:
