@@ -21,6 +21,7 @@ from scipy import sparse
 from .bounds import LedgerBounds, ledger_bounds
 from .central import central_points
 from .lp import IntervalLP
+from .periods import format_period
 from .system import System, build_system
 
 DERIVED_MAX_RELATIVE_WIDTH = 0.05  # "derived": high - low within 5% of the midpoint (about +-2.5%)
@@ -280,7 +281,7 @@ def _range_records(fit: LedgerFit, first: int, last: int) -> list[tuple]:
             ids.add(claims.ids[own])
         else:
             estimate = (low + high) / 2
-        label = f"{month_of(start)}..{month_of(end)}"
+        label = format_period(month_of(start), month_of(end))
         records.append((claims.names[series], label, estimate, low, high, basis, claim_list(ids)))
     return records
 
