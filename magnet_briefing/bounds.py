@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from .lp import IntervalLP
-from .propagate import Propagation, implied_rows, propagate
+from .propagate import Propagation, dominated_rows, implied_rows, propagate
 from .system import System, components_of
 
 SUM_ROUNDS = 4
@@ -126,6 +126,7 @@ def ledger_bounds(system: System) -> LedgerBounds:
     infeasible = np.zeros(system.component.max(initial=-1) + 1, dtype=bool)
     infeasible[system.component[done.infeasible & (system.component >= 0)]] = True
     kept = np.flatnonzero(~implied_rows(matrix, system.row_lo, system.row_hi, done.lower, done.upper))
+    kept = kept[~dominated_rows(matrix, system.row_lo, system.row_hi, kept)]
     groups = group_months(matrix, kept)
     rows_in_group = np.diff(groups.row_starts)
     group_of_row = np.repeat(np.arange(groups.count), rows_in_group)
@@ -135,12 +136,23 @@ def ledger_bounds(system: System) -> LedgerBounds:
     via: list[tuple[np.ndarray, np.ndarray]] = []        # (column, node): it rests on that bound's rows
     needs_lp = (rows_in_group >= 2) | unsettled  # one row: propagation is already exact
     broken = set(np.flatnonzero(infeasible))
+    # every group's rows at once, in group order, with columns numbered within their group:
+    # each group's matrix is then a slice, not a fancy index of the whole ledger
+    grouped = matrix[groups.rows]
+    local = np.zeros(n, dtype=np.int32)
+    in_group = groups.columns[groups.column_starts[0]:]  # before it: months no kept row touches
+    local[in_group] = (np.arange(len(in_group)) + groups.column_starts[0]
+                       - np.repeat(groups.column_starts[:-1], np.diff(groups.column_starts)))
     for g in np.flatnonzero(needs_lp):
         cols = groups.members(g)
         if system.component[cols[0]] in broken:
             continue
         rows = groups.rows_of(g)
-        settled = _certify(matrix[rows][:, cols], system.row_lo[rows], system.row_hi[rows],
+        first, last = grouped.indptr[groups.row_starts[g]], grouped.indptr[groups.row_starts[g + 1]]
+        part = sparse.csr_matrix((grouped.data[first:last], local[grouped.indices[first:last]],
+                                  grouped.indptr[groups.row_starts[g]:groups.row_starts[g + 1] + 1] - first),
+                                 shape=(len(rows), len(cols)))
+        settled = _certify(part, system.row_lo[rows], system.row_hi[rows],
                            done.lower[cols], done.upper[cols], cols, rows)
         if settled is None:
             infeasible[system.component[cols[0]]] = True

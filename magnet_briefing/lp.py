@@ -45,6 +45,9 @@ def new_highs() -> highspy.Highs:
     else:
         highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
+    # one thread: the simplex is serial anyway, and starting HiGHS's worker pool on every run
+    # costs more than a small re-solve itself (about 0.1 ms a run here)
+    highs.setOptionValue("threads", 1)
     return highs
 
 

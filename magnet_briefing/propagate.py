@@ -144,3 +144,35 @@ def implied_rows(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarr
     high = np.bincount(coo.row, weights=np.nan_to_num(high_term, nan=0.0, posinf=1e300), minlength=n_rows)
     slack = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(row_lo), row_lo, row_hi)))
     return (low >= row_lo - slack) & (high <= row_hi + slack)
+
+
+def dominated_rows(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray,
+                   rows: np.ndarray) -> np.ndarray:
+    """Which of `rows` a tighter ratio row makes redundant (a bool per entry of `rows`).
+
+    A row x_p - r*x_q >= 0 is implied by x_p - s*x_q >= 0 when s >= r, because x_q >= 0 (and
+    x_p - r*x_q <= 0 by one with s <= r). Two sources stating the same growth rate, or several
+    hedged statements of it, leave one such row per pair and direction; the LPs need only it.
+    Equal rows keep the first, so the choice does not depend on anything but the ledger order."""
+    length = matrix.indptr[rows + 1] - matrix.indptr[rows]
+    lo, hi = row_lo[rows], row_hi[rows]
+    candidate = np.flatnonzero((length == 2) & (((lo == 0) & np.isposinf(hi)) | (np.isneginf(lo) & (hi == 0))))
+    first = matrix.indptr[rows[candidate]]
+    a_col, b_col = matrix.indices[first], matrix.indices[first + 1]
+    a_coef, b_coef = matrix.data[first], matrix.data[first + 1]
+    opposite = (a_coef * b_coef) < 0
+    candidate, a_col, b_col, a_coef, b_coef = (v[opposite] for v in (candidate, a_col, b_col, a_coef, b_coef))
+    a_positive = a_coef > 0
+    p = np.where(a_positive, a_col, b_col)
+    q = np.where(a_positive, b_col, a_col)
+    ratio = np.where(a_positive, -b_coef / a_coef, -a_coef / b_coef)   # x_p (>= or <=) ratio * x_q
+    at_least = lo[candidate] == 0   # dividing by x_p's (positive) coefficient keeps the direction
+    # tightest first within each (p, q, direction): the largest ratio for >=, the smallest for <=
+    tightness = np.where(at_least, -ratio, ratio)
+    order = np.lexsort((candidate, tightness, at_least, q, p))
+    key = np.stack([p[order], q[order], at_least[order]])
+    repeat = np.zeros(len(order), dtype=bool)
+    repeat[1:] = (key[:, 1:] == key[:, :-1]).all(axis=0)
+    dominated = np.zeros(len(rows), dtype=bool)
+    dominated[candidate[order[repeat]]] = True
+    return dominated

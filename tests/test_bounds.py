@@ -9,6 +9,7 @@ import pytest
 from magnet_briefing.bounds import ledger_bounds
 from magnet_briefing.ledger import load_ledger
 from magnet_briefing.lp import IntervalLP
+from magnet_briefing.propagate import dominated_rows
 from magnet_briefing.system import build_system
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +56,10 @@ def random_claims(seed: int) -> pd.DataFrame:
         if rng.random() < 0.5:
             add(i, "level", f"{truth[i]:.0f}", "t")
         if i and rng.random() < 0.6:
-            add(i, "mom_pct", f"{(truth[i] / truth[i - 1] - 1) * 100:.1f}", "%", rng.choice(["exact", "about"]))
+            change = f"{(truth[i] / truth[i - 1] - 1) * 100:.1f}"
+            add(i, "mom_pct", change, "%", rng.choice(["exact", "about"]))
+            if rng.random() < 0.4:  # a second source repeats it, hedged or not: rows the LPs may drop
+                add(i, "mom_pct", change, "%", rng.choice(["exact", "about"]))
         if i >= 12 and rng.random() < 0.5:
             add(i, "yoy_pct", f"{(truth[i] / truth[i - 12] - 1) * 100:.0f}", "%")
         if i and rng.random() < 0.2:
@@ -96,3 +100,27 @@ def test_rows_match_the_claims():
     total = int(np.flatnonzero(arrays.ids == "c05")[0])  # January to May 2025
     (r,) = np.flatnonzero(system.row_claim == total)
     assert np.count_nonzero(system.matrix[r].toarray()) == 5
+
+
+def test_a_looser_ratio_row_is_dominated_and_other_rows_are_not():
+    """x0 >= 1.1 x1 is implied by x0 >= 1.2 x1 (x1 >= 0); x0 <= 1.3 x1 by x0 <= 1.25 x1. Equal rows
+    keep the first; a sum, a two-sided row and a row over other months stay."""
+    from scipy import sparse
+    rows = [([0, 1], [1.0, -1.1], 0.0, np.inf),        # 0: dominated by 1
+            ([0, 1], [1.0, -1.2], 0.0, np.inf),        # 1
+            ([1, 0], [-1.2, 1.0], 0.0, np.inf),        # 2: equal to 1, listed later
+            ([0, 1], [1.0, -1.3], -np.inf, 0.0),       # 3: dominated by 4
+            ([0, 1], [1.0, -1.25], -np.inf, 0.0),      # 4
+            ([0, 1], [1.0, 1.0], 10.0, 20.0),          # 5: a sum
+            ([0, 1], [1.0, -1.0], -1.0, 1.0),          # 6: two-sided
+            ([0, 2], [1.0, -1.0], 0.0, np.inf)]        # 7: another pair
+    matrix = sparse.csr_matrix(([a for _, coefs, _, _ in rows for a in coefs],
+                                [c for cols, _, _, _ in rows for c in cols],
+                                np.r_[0, np.cumsum([len(cols) for cols, _, _, _ in rows])]), shape=(len(rows), 3))
+    row_lo = np.array([lo for *_, lo, _ in rows])
+    row_hi = np.array([hi for *_, hi in rows])
+    everything = np.arange(len(rows))
+    assert np.flatnonzero(dominated_rows(matrix, row_lo, row_hi, everything)).tolist() == [0, 2, 3]
+    # only among the rows asked about: without row 1, row 0 is the tightest of its kind
+    subset = np.array([0, 2, 3, 4])
+    assert subset[dominated_rows(matrix, row_lo, row_hi, subset)].tolist() == [0, 3]
