@@ -219,7 +219,7 @@ def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows):
                 return None
             if not attained(optimum.x):
                 break
-    for j in range(n):
+    for j in np.flatnonzero(np.isnan(low) | np.isnan(high)):
         for maximise, settled in ((False, low), (True, high)):
             if not np.isnan(settled[j]):
                 continue
