@@ -1,4 +1,8 @@
-"""Command line used by the Makefile: `report` builds one edition, `editions` builds them all."""
+"""Command line used by the Makefile: `report` builds one edition, `editions` builds them all.
+
+The heavy modules (pandas, the engine, nbconvert) are imported inside the commands: `report`
+starts the notebook's kernel first, so the kernel's own imports run while this process loads.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,11 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from .ledger import Ledger, LedgerError, load_ledger
-from .parameters import DEFAULTS, ParameterError, check_names, read_params_file, resolve
-from .paths import PROJECT_ROOT, resolve_data_folder
-from .publish.build import NOTEBOOK, OUTPUT_FILES, REPORTS_ROOT, BuildError, build_edition, build_editions
-from .publish.labels import file_size_label
+from .paths import NOTEBOOK, PROJECT_ROOT, REPORTS_ROOT
 
 PARAMS_FILE = PROJECT_ROOT / "params.yaml"
 
@@ -24,8 +24,12 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def load_inputs(args: argparse.Namespace) -> tuple[dict, Ledger]:
+def load_inputs(args: argparse.Namespace):
     """params.yaml with the command-line overrides, and the validated ledger."""
+    from .ledger import load_ledger
+    from .parameters import DEFAULTS, ParameterError, check_names, read_params_file
+    from .paths import resolve_data_folder
+
     params_path = Path(args.params) if args.params else PARAMS_FILE
     if args.params and not params_path.exists():
         raise ParameterError(f"{args.params}: file not found")
@@ -41,12 +45,26 @@ def load_inputs(args: argparse.Namespace) -> tuple[dict, Ledger]:
 
 def run_report(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    from .publish.notebook import start_kernel, stop_kernel
+
+    kernel = start_kernel(Path(args.notebook))
+    try:
+        return _report(args, started, kernel)
+    finally:
+        stop_kernel(kernel)
+
+
+def _report(args: argparse.Namespace, started: float, kernel) -> int:
+    from .parameters import resolve
+    from .publish.build import OUTPUT_FILES, BuildError, build_edition
+    from .publish.labels import file_size_label
+
     params, ledger = load_inputs(args)
     edition = resolve(params, ledger)
     print(f"==> Edition {edition.month} from {shown(ledger.folder)} ({len(ledger.claims)} claims)", flush=True)
     try:
         built = build_edition(edition, ledger, reports_root=Path(args.reports), notebook=Path(args.notebook),
-                              say=lambda line: print(line, flush=True))
+                              say=lambda line: print(line, flush=True), kernel=kernel)
     except BuildError as error:
         print(f"error: {error.summary}", file=sys.stderr)
         if error.kept_notebook:
@@ -63,6 +81,8 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_editions(args: argparse.Namespace) -> int:
+    from .publish.build import build_editions
+
     params, ledger = load_inputs(args)
     outcomes = build_editions(params, ledger, reports_root=Path(args.reports), notebook=Path(args.notebook),
                               workers=args.jobs, say=lambda line: print(line, flush=True))
@@ -104,14 +124,19 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         return args.run(args)
-    except LedgerError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"error: the ledger has {len(error.problems)} problem(s); nothing was built", file=sys.stderr)
-        return 1
-    except ParameterError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("interrupted; the previous editions are untouched", file=sys.stderr)
         return 130
+    except Exception as error:
+        from .ledger import LedgerError
+        from .parameters import ParameterError
+
+        if isinstance(error, LedgerError):
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            print(f"error: the ledger has {len(error.problems)} problem(s); nothing was built", file=sys.stderr)
+            return 1
+        if isinstance(error, ParameterError):
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        raise

@@ -2,6 +2,8 @@
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REPORTS_ROOT = PROJECT_ROOT / "reports"
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "briefing.ipynb"
 
 
 def resolve_data_folder(data: str | Path) -> Path:

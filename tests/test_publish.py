@@ -9,6 +9,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from pypdf import PdfReader
 
@@ -67,6 +68,12 @@ def _drawn_images(pdf: PdfReader) -> int:
         painted = re.findall(rb"(/[^\s/]+)\s+Do\b", page.get_contents().get_data())
         drawn += sum(name.decode() in images for name in painted)
     return drawn
+
+
+def _kernels_left() -> list[str]:
+    """Kernel processes this test process started and did not stop (`report` starts one early)."""
+    return [" ".join(child.cmdline()) for child in psutil.Process().children(recursive=True)
+            if "ipykernel" in " ".join(child.cmdline())]
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -174,6 +181,7 @@ def test_broken_ledger_changes_nothing(earlier_edition, params, chart_notebook, 
     assert code != 0
     assert "claims.csv:" in capsys.readouterr().err
     assert _snapshot(root / params.month) == before
+    assert _kernels_left() == []
     assert sorted(path.name for path in root.iterdir()) == sorted([params.month, "index.html"])
 
 
@@ -187,6 +195,7 @@ def test_failing_notebook_keeps_the_earlier_edition(earlier_edition, params, fai
     kept = root / ".failed" / params.month / "briefing.ipynb"
     assert kept.exists() and str(Path(".failed") / params.month / "briefing.ipynb") in err
     assert not [path for path in root.iterdir() if path.name.startswith(".tmp-")]
+    assert _kernels_left() == []
 
 
 def test_rejected_month_changes_nothing(earlier_edition, params, chart_notebook, capsys):

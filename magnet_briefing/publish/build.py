@@ -18,7 +18,7 @@ import pandas as pd
 from ..edition import headline, write_tables
 from ..ledger import Ledger
 from ..parameters import EditionParameters, ParameterError, resolve
-from ..paths import PROJECT_ROOT
+from ..paths import NOTEBOOK, REPORTS_ROOT
 from ..periods import parse_month
 from . import folders
 from . import pdf as pdf_stage
@@ -27,8 +27,6 @@ from .index import write_edition_record, write_index
 from .mail import build_email, email_bytes
 from .notebook import NotebookFailed, email_charts, execute_notebook, read_notebook
 
-REPORTS_ROOT = PROJECT_ROOT / "reports"
-NOTEBOOK = PROJECT_ROOT / "notebooks" / "briefing.ipynb"
 OUTPUT_FILES = ("briefing.html", "briefing.pdf", "briefing.eml", "briefing.ipynb",
                 "monthly.csv", "consistency.csv", "edition.json")
 
@@ -96,11 +94,13 @@ def notebook_parameters(params: EditionParameters, ledger: Ledger) -> dict:
 def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Path = REPORTS_ROOT,
                   notebook: Path = NOTEBOOK, say: Callable[[str], None] = print,
                   update_index: bool = True, clean_up_leftovers: bool = True,
-                  render_in_background: bool = True) -> EditionBuild:
+                  render_in_background: bool = True, kernel=None) -> EditionBuild:
     """Build reports_root/<month>/ atomically; raise BuildError if the notebook fails.
 
     render_in_background overlaps the renderers' start-up with the kernel; builds that run
-    many editions in one process turn it off, their imports are paid once anyway.
+    many editions in one process turn it off, their imports are paid once anyway. `kernel`
+    is one notebook.start_kernel() started early (the caller stops it); by default papermill
+    starts its own.
     """
     reports_root, notebook = Path(reports_root).resolve(), Path(notebook).resolve()
     month = params.month
@@ -127,7 +127,7 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
                 helper.submit(_warm_up_renderers)
             try:
                 executed = execute_notebook(notebook, staging / "briefing.ipynb",
-                                            notebook_parameters(params, ledger))
+                                            notebook_parameters(params, ledger), kernel=kernel)
             except NotebookFailed as failure:
                 kept = folders.keep_failed_notebook(staging / "briefing.ipynb", reports_root, month)
                 raise BuildError(month, f"the notebook failed: {failure.summary}", kept) from None

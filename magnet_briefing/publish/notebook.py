@@ -16,6 +16,8 @@ KERNEL_ARGUMENTS = [
     "--InlineBackend.rc={'figure.dpi': %d}" % CHART_DPI,
 ]
 CELL_TIMEOUT_SECONDS = 600
+# what the notebook's first cell imports: pandas, matplotlib, seaborn and the engine, ~2 s
+PRELOAD = "--IPKernelApp.exec_lines=import magnet_briefing.briefing"
 
 
 class NotebookFailed(Exception):
@@ -31,9 +33,28 @@ def _first_line(text: str, limit: int = 240) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def execute_notebook(notebook: Path, output: Path, parameters: dict) -> NotebookNode:
+def start_kernel(notebook: Path):
+    """Start the python3 kernel for `notebook` now, importing the briefing package, so both happen
+    while this process loads the ledger; None if it cannot start (papermill will then say why)."""
+    try:
+        from jupyter_client.manager import KernelManager
+
+        kernel = KernelManager(kernel_name="python3")
+        kernel.start_kernel(cwd=str(Path(notebook).resolve().parent), extra_arguments=KERNEL_ARGUMENTS + [PRELOAD])
+        return kernel
+    except Exception:
+        return None
+
+
+def stop_kernel(kernel) -> None:
+    if kernel is not None and kernel.has_kernel:
+        kernel.shutdown_kernel(now=True)
+
+
+def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel=None) -> NotebookNode:
     """Run `notebook` in its own folder with the python3 kernel; the executed copy goes to `output`.
 
+    `kernel`, from start_kernel(), is used instead of starting one (its owner stops it).
     Charts get CHART_DPI unless the notebook sets its own figure.dpi, so they stay sharp in the PDF.
     """
     import papermill
@@ -48,7 +69,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> Notebook
                 str(notebook), str(output), parameters=parameters, kernel_name="python3",
                 cwd=str(notebook.parent), progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_SECONDS,
-                extra_arguments=KERNEL_ARGUMENTS)
+                extra_arguments=KERNEL_ARGUMENTS, **({"km": kernel} if kernel is not None else {}))
     except PapermillExecutionError as error:
         where = f"cell [{error.exec_count}]" if error.exec_count else f"cell #{error.cell_index}"
         raise NotebookFailed(f"{where} raised {error.ename}: {_first_line(error.evalue)}") from None
