@@ -4,6 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -69,6 +70,30 @@ def _warm_up_renderers() -> None:
         pass
 
 
+def _warm_up_when_ready(helper: ProcessPoolExecutor, kernel) -> None:
+    """Warm the renderers up on the helper; with a kernel started early, only once it is ready,
+    so the warm-up takes the core left free while cells run, not one the kernel's imports need."""
+    if kernel is None:
+        helper.submit(_warm_up_renderers)
+        return
+
+    def wait_then_submit():
+        client = kernel.blocking_client()
+        try:
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+        except Exception:  # a kernel that never gets ready: papermill reports it
+            pass
+        finally:
+            client.stop_channels()
+        try:
+            helper.submit(_warm_up_renderers)
+        except RuntimeError:  # the build already ended and shut the helper down
+            pass
+
+    threading.Thread(target=wait_then_submit, daemon=True).start()
+
+
 def _write_html_and_pdf(staging: Path, title: str, month: str, headline_text: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -124,7 +149,7 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
         with stage("Executing notebook"):
             tables = helper.submit(write_tables, ledger, staging) if helper else None
             if helper:
-                helper.submit(_warm_up_renderers)
+                _warm_up_when_ready(helper, kernel)
             try:
                 executed = execute_notebook(notebook, staging / "briefing.ipynb",
                                             notebook_parameters(params, ledger), kernel=kernel)
