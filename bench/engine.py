@@ -6,9 +6,10 @@ year-to-date totals and their change, highest/lowest-since rankings). They come 
 every claim is consistent and the truth lies inside every month's bounds; a sample is checked.
 
 Each size is solved in a fresh process, so its peak RSS is its own: once in one process (claims
-loaded before the clock starts), and once split by series over WORKERS processes (series are
-independent in the engine). Split, each worker loads its own series from disk inside the timing,
-as a deployment on both cores would; the split files are written beforehand, like the whole one.
+loaded before the clock starts; the engine's LPs use a thread per core), and once split by series
+over WORKERS processes (series are independent in the engine). Split, each worker is pinned to its
+own core and loads its own series from disk inside the timing, as a deployment on both cores would;
+the split files are written beforehand, like the whole one.
 The peak RSS of a split solve is the sum over the parent and the workers. A solve the previous size
 projects (linearly) past MAX_SOLVE_SECONDS is not run but shown as "~N s?";
 BENCH_ENGINE_MAX_SECONDS=inf runs every size.
@@ -246,8 +247,12 @@ def _peak_rss_bytes() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
-def _solve_part(claims_path: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Worker: load its own series and reconstruct them; only the two tables travel back."""
+def _solve_part(part: tuple[str, int]) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Worker: pinned to its own core, load its own series and reconstruct them; only the two
+    tables travel back."""
+    claims_path, core = part
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {core})
     result = reconstruct(pd.read_pickle(claims_path))
     return result.monthly, result.consistency, _peak_rss_bytes()
 
@@ -256,7 +261,8 @@ def solve_split(part_paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, int]
     """reconstruct() on disjoint series subsets, one fresh process each, each loading its own part;
     (monthly, consistency, the workers' summed peak RSS)."""
     with ProcessPoolExecutor(len(part_paths), mp_context=get_context("spawn")) as pool:
-        solved = list(pool.map(_solve_part, part_paths))
+        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
+        solved = list(pool.map(_solve_part, [(path, cores[k % len(cores)]) for k, path in enumerate(part_paths)]))
     monthly = pd.concat([m for m, _, _ in solved], ignore_index=True).sort_values(["series"], kind="stable")
     consistency = pd.concat([c for _, c, _ in solved], ignore_index=True)
     return monthly, consistency, sum(peak for _, _, peak in solved)
