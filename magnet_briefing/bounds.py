@@ -217,14 +217,17 @@ def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows):
         """Settle the months whose proposed bound this feasible point reaches; how many were settled."""
         if x is None:
             return 0
-        tol = ATTAINED * np.maximum(1.0, np.abs(x))
         count = 0
         for side, proposal, settled in ((0, lower, low), (1, upper, high)):
-            hit = np.flatnonzero(np.isnan(settled) & np.isfinite(proposal) & (np.abs(x - proposal) <= tol))
-            settled[hit] = proposal[hit]
-            via_cols.append(cols[hit])
-            via_nodes.append(2 * cols[hit] + side)
-            count += len(hit)
+            still_open = np.flatnonzero(np.isnan(settled))
+            near = x[still_open]
+            # an infinite proposal is never within reach of a point
+            hit = still_open[np.abs(near - proposal[still_open]) <= ATTAINED * np.maximum(1.0, np.abs(near))]
+            if len(hit):
+                settled[hit] = proposal[hit]
+                via_cols.append(cols[hit])
+                via_nodes.append(2 * cols[hit] + side)
+                count += len(hit)
         return count
 
     weights = np.random.default_rng(n)  # fixed: the same ledger always takes the same path

@@ -114,6 +114,7 @@ class IntervalLP:
         if self.highs.passModel(lp) != highspy.HighsStatus.kOk:
             raise ValueError(f"HiGHS refused the model ({n_cols} columns, {self.n_rows} rows)")
         self._cost = np.zeros(n_cols)
+        self._maximise = False
 
     def _set_cost(self, cost: np.ndarray) -> None:
         changed = np.flatnonzero(cost != self._cost)
@@ -151,9 +152,11 @@ class IntervalLP:
         """min or max of cost . x; binding=False skips the binding rows and columns (the duals)."""
         if self.n_rows == 0:
             return self._optimise_box(np.asarray(cost, dtype=float), maximise)
-        self._set_cost(np.asarray(cost, dtype=float))
-        sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
-        self.highs.changeObjectiveSense(sense)
+        cost = np.asarray(cost, dtype=float)
+        self._set_cost(cost)
+        if maximise != self._maximise:
+            self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
+            self._maximise = maximise
         self.highs.run()
         status = self.highs.getModelStatus()
         if status == highspy.HighsModelStatus.kUnbounded:
@@ -175,8 +178,9 @@ class IntervalLP:
                                    f"({self.n_cols} columns, {self.n_rows} rows)")
         solution = self.highs.getSolution()
         x = np.array(solution.col_value)
+        value = float(cost @ x)
         if not binding:
-            return Optimum(float(np.dot(cost, x)), x, np.array([], dtype=int))
+            return Optimum(value, x, np.array([], dtype=int))
         active = np.flatnonzero(np.abs(np.array(solution.row_dual)) > 1e-9)
         active_cols = np.flatnonzero(np.abs(np.array(solution.col_dual)) > 1e-9)
-        return Optimum(float(np.dot(cost, x)), x, active, active_cols)
+        return Optimum(value, x, active, active_cols)
