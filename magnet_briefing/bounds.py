@@ -232,13 +232,14 @@ def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows):
 
     weights = np.random.default_rng(n)  # fixed: the same ledger always takes the same path
     for maximise, settled in ((False, low), (True, high)):
-        for _ in range(SUM_ROUNDS):
+        for round_number in range(SUM_ROUNDS):
             # weighted sums over the months still open: where several months compete for one
             # total, the lightest takes the slack and the others reach their bounds
             open_months = np.isnan(settled) & (np.isfinite(upper) | (not maximise))
             if not open_months.any():
                 break
-            optimum = lp.optimise(open_months * 10 ** weights.uniform(0.0, 3.0, n), maximise, binding=False)
+            optimum = lp.optimise(open_months * 10 ** weights.uniform(0.0, 3.0, n), maximise, binding=False,
+                                  afresh=round_number == 0)
             if optimum.infeasible:
                 return None
             if not attained(optimum.x):

@@ -115,6 +115,7 @@ class IntervalLP:
             raise ValueError(f"HiGHS refused the model ({n_cols} columns, {self.n_rows} rows)")
         self._cost = np.zeros(n_cols)
         self._maximise = False
+        self._after_dual = False
 
     def _set_cost(self, cost: np.ndarray) -> None:
         changed = np.flatnonzero(cost != self._cost)
@@ -148,8 +149,14 @@ class IntervalLP:
             return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
         return Optimum(float(np.dot(cost, x)), x, np.array([], dtype=int), np.flatnonzero(cost != 0))
 
-    def optimise(self, cost: np.ndarray, maximise: bool, binding: bool = True) -> Optimum:
-        """min or max of cost . x; binding=False skips the binding rows and columns (the duals)."""
+    def optimise(self, cost: np.ndarray, maximise: bool, binding: bool = True, afresh: bool = False) -> Optimum:
+        """min or max of cost . x; binding=False skips the binding rows and columns (the duals).
+
+        By default HiGHS starts from the last basis (primal simplex: the basis stays feasible when
+        only the objective changes). afresh=True starts from no basis with the dual simplex instead,
+        which is quicker for an objective far from the last one: with every month weighted, each
+        column starts at the bound the objective favours and only the rows that point breaks need
+        pivots (about a third of the primal's iterations here)."""
         if self.n_rows == 0:
             return self._optimise_box(np.asarray(cost, dtype=float), maximise)
         cost = np.asarray(cost, dtype=float)
@@ -157,6 +164,15 @@ class IntervalLP:
         if maximise != self._maximise:
             self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
             self._maximise = maximise
+        if afresh:
+            self.highs.setBasis()  # the logical basis: every row's slack basic
+            self.highs.setOptionValue("simplex_strategy", 1)
+        elif self._after_dual:
+            # the dual simplex leaves state that slows every later primal re-solve (~10%);
+            # re-entering its basis keeps the warm start and drops that state
+            self.highs.setOptionValue("simplex_strategy", 4)
+            self.highs.setBasis(self.highs.getBasis())
+        self._after_dual = afresh
         self.highs.run()
         status = self.highs.getModelStatus()
         if status == highspy.HighsModelStatus.kUnbounded:
