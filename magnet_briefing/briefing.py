@@ -11,7 +11,7 @@ from .engine import Reconstruction, reconstruct
 from .ledger import Ledger, load_ledger
 from .parameters import HEADLINE_SERIES, EditionParameters, ParameterError, resolve
 from .paths import resolve_data_folder
-from .periods import parse_month
+from .periods import parse_month, span_label
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,8 @@ def reconstructed_months(edition: Edition) -> pd.DataFrame:
     rows = rows.sort_values(["order", "is_total", "month"], kind="stable")
     records = []
     for row in rows.itertuples():
-        bounds = f"{row.low:,.0f} – {row.high:,.0f}"
+        # no line break in a range: no-break spaces, and word joiners, since a line may break after a dash
+        bounds = f"{row.low:,.0f}\u00a0\u2060–\u2060\u00a0{row.high:,.0f}"
         previous = records[-1] if records else None
         # consecutive bounded months with the same bounds and claims share one line
         if (previous and row.basis == "bounded" and previous["Basis"] == "bounded" and ".." not in row.month
@@ -222,8 +223,19 @@ def reconstructed_months(edition: Edition) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=["series", "first", "last", "Basis", "Estimate (t)", "Bounds (t)",
                                            "Rests on claims"])
     frame["Series"] = frame["series"].map(charts.label_of)
-    frame["Month"] = [f.replace("..", " to ") if f == l else f"{f} to {l}" for f, l in zip(frame["first"], frame["last"])]
+    # a total of several months, and a run of months that each have the same bounds, must not read alike
+    frame["Month"] = [_month_label(first, last) for first, last in zip(frame["first"], frame["last"])]
     return frame.drop(columns=["series", "first", "last"]).set_index(["Series", "Month"])
+
+
+def _month_label(first: str, last: str) -> str:
+    """'May 2024'; 'Jan–Mar 2025 total' for a total of several months; 'Jan–Apr 2024, each' for a run
+    of months that each have the bounds shown."""
+    if ".." in first:
+        start, _, end = first.partition("..")
+        return f"{span_label(parse_month(start), parse_month(end))} total"
+    label = span_label(parse_month(first), parse_month(last))
+    return label if first == last else f"{label}, each"
 
 
 def inconsistent_claims(edition: Edition) -> pd.DataFrame | None:

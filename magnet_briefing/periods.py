@@ -39,6 +39,15 @@ def format_period(start: pd.Period, end: pd.Period) -> str:
     return str(start) if start == end else f"{start}..{end}"
 
 
+def span_label(first: pd.Period, last: pd.Period) -> str:
+    """For readers: 'May 2024', 'Jan–Apr 2024', 'Jun 2024–Mar 2025'."""
+    if first == last:
+        return f"{first:%b %Y}"
+    if first.year == last.year:
+        return f"{first:%b}–{last:%b %Y}"
+    return f"{first:%b %Y}–{last:%b %Y}"
+
+
 def parse_period(text: str) -> Period:
     """Parse 'YYYY-MM' or an inclusive range 'YYYY-MM..YYYY-MM'."""
     if ".." in (text or ""):

@@ -80,7 +80,9 @@ def test_every_section_has_its_output(july):
     appendix = text_of(outputs_after(july, "show_data_quality"))
     assert "Reconstructed months" in appendix and "Inconsistent claims" in appendix
     assert "The Leaders Globe" in appendix and "TrendForce News" in appendix
-    assert "2025-01 to 2025-03" in appendix  # the Q1 total, shown as a total
+    assert "Jan–Mar 2025 total" in appendix  # the Q1 total, shown as a total
+    assert "Jan–Apr 2024, each" in appendix  # four months with the same bounds, one line
+    assert "May 2025" in appendix
     errors = [o for c in july["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
     streams = [o for c in july["cells"] for o in c.get("outputs", []) if o.get("name") == "stderr"]
     assert not errors and not streams
@@ -159,3 +161,12 @@ def test_same_month_prior_year_baseline(shipped):
                                         / estimate(shipped, "magnets/US", "2024-06") * 100)
     may = recovery[recovery["month"].astype(str) == "2025-05"].iloc[0]
     assert may["pct"] != may["pct"]  # May 2024 (US) is only bounded: no ratio is invented
+
+
+def test_appendix_month_labels_tell_a_total_from_a_run_of_months():
+    from magnet_briefing.briefing import _month_label
+    assert _month_label("2024-05", "2024-05") == "May 2024"
+    assert _month_label("2024-01", "2024-04") == "Jan–Apr 2024, each"
+    assert _month_label("2024-06", "2025-03") == "Jun 2024–Mar 2025, each"
+    assert _month_label("2025-01..2025-03", "2025-01..2025-03") == "Jan–Mar 2025 total"
+    assert _month_label("2024-11..2025-02", "2024-11..2025-02") == "Nov 2024–Feb 2025 total"
