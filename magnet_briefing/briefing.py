@@ -261,6 +261,11 @@ def sources_table(edition: Edition) -> pd.DataFrame:
     }).set_index("Publisher")
 
 
+def _show_text_table(frame: pd.DataFrame) -> None:
+    """A table of words (titles, reasons): set left-aligned and unhyphenated, unlike tables of figures."""
+    display(HTML(frame.to_html(classes="text-table")))
+
+
 def show_data_quality(edition: Edition) -> None:
     display(Markdown("### Reconstructed months\n"
                      "*Derived*: the claims pin the month within ±2.5%; the estimate is the middle of its bounds. "
@@ -274,6 +279,6 @@ def show_data_quality(edition: Edition) -> None:
                          "within their stated precision."))
     else:
         display(Markdown("These claims contradict the rest and were set aside; the reconstruction does not use them."))
-        display(bad)
+        _show_text_table(bad)
     display(Markdown("### Sources"))
-    display(sources_table(edition))
+    _show_text_table(sources_table(edition))
