@@ -105,6 +105,11 @@ def _level_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint
     return KeyPoint(text, tuple(sorted(claims)))
 
 
+def _month_in_words(metric: str) -> str:
+    """'Jul 2025 (3 mo)', as the metrics table has it, in a sentence: 'July 2025'."""
+    return f"{pd.Period(metric.split(' (')[0], freq='M'):%B %Y}"
+
+
 def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
     metrics = numbers.metrics.set_index("series")
     if HEADLINE_SERIES not in metrics.index or metrics.loc[HEADLINE_SERIES, "trough"] == "n/a":
@@ -123,9 +128,9 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
     text = (f"The low point was {trough['month']:%B %Y} at {tonnes(trough_level)}, "
             f"{percent(row['depth_pct'])} of baseline, {when}.")
     if row["regain_100"] != "not yet":
-        text += f" Exports were back above 100% of baseline by {row['regain_100'].split(' (')[0]}."
+        text += f" Exports were back above 100% of baseline in {_month_in_words(row['regain_100'])}."
     elif row["regain_90"] != "not yet":
-        text += f" They regained 90% of baseline in {row['regain_90'].split(' (')[0]}, but not yet 100%."
+        text += f" They regained 90% of baseline in {_month_in_words(row['regain_90'])}, but not yet 100%."
     else:
         text += " They have not yet regained 90% of baseline."
     if not math.isnan(row["shortfall_t"]):

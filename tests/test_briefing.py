@@ -64,6 +64,8 @@ def test_summary_quotes_the_reconstructed_numbers(july, shipped):
     assert f"{(july_level / july_2024 - 1) * 100:.1f}% above July 2024 (≈{july_2024:,.0f} t)" in summary
     may = estimate(shipped, "magnets/world", "2025-05")
     assert f"The low point was May 2025 at {may:,.0f} t" in summary
+    # June is below the Jan–Mar average and July above it: the first month back above 100%, in words
+    assert "back above 100% of baseline in July 2025." in summary
     assert summary.count("<li>") in range(3, 6)
     assert "[c08" in summary or "c08" in summary  # key points cite their claims
 
