@@ -164,7 +164,7 @@ def _destinations_point(result: Reconstruction, numbers: EditionNumbers, params:
             continue
         claims |= set(level.claims)
         detail = []
-        for lag, label in ((12, f"{month - 12:%b %Y}"), (1, f"{month - 1:%B}")):
+        for lag, label in ((12, f"{month - 12:%B %Y}"), (1, f"{month - 1:%B}")):
             change = _change(result, series, month, lag)
             if change.pinned:
                 earlier = analysis.month_figure(result, series, month - lag)

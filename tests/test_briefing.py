@@ -66,6 +66,9 @@ def test_summary_quotes_the_reconstructed_numbers(july, shipped):
     assert f"The low point was May 2025 at {may:,.0f} t" in summary
     # June is below the Jan–Mar average and July above it: the first month back above 100%, in words
     assert "back above 100% of baseline in July 2025." in summary
+    us_july, us_july_2024 = estimate(shipped, "magnets/US", "2025-07"), estimate(shipped, "magnets/US", "2024-07")
+    assert f"the US {us_july:,.0f} t ({(us_july / us_july_2024 - 1) * 100:+.1f}% on July 2024, ≈{us_july_2024:,.0f} t)" \
+        in summary
     assert summary.count("<li>") in range(3, 6)
     assert "[c08" in summary or "c08" in summary  # key points cite their claims
 
