@@ -168,11 +168,13 @@ def ledger_bounds(system: System) -> LedgerBounds:
     return LedgerBounds(low, high, support, done.lower, done.upper, groups, infeasible)
 
 
+MAX_LP_THREADS = 8  # a container may see every core of its host; the GIL caps the gain well before that
+
+
 def _usable_cores() -> int:
     """Cores this process may run on (a process pinned to one core gets one thread)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, MAX_LP_THREADS)
 
 
 def _map_groups(solve, groups: list) -> list:
