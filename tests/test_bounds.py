@@ -124,3 +124,20 @@ def test_a_looser_ratio_row_is_dominated_and_other_rows_are_not():
     # only among the rows asked about: without row 1, row 0 is the tightest of its kind
     subset = np.array([0, 2, 3, 4])
     assert subset[dominated_rows(matrix, row_lo, row_hi, subset)].tolist() == [0, 3]
+
+
+def test_lp_threads_do_not_change_the_bounds_or_their_claims(monkeypatch):
+    """Groups are solved on a thread per core; one thread must give exactly the same answer."""
+    from magnet_briefing import bounds as bounds_module
+    claims = pd.concat([random_claims(seed).assign(series=f"magnets/S{seed}") for seed in range(6)],
+                       ignore_index=True)
+    system = build_system(claims)
+    answers = []
+    for threads in (1, 3):
+        monkeypatch.setattr(bounds_module, "_usable_cores", lambda threads=threads: threads)
+        answers.append(ledger_bounds(system))
+    one, several = answers
+    assert system.component.max() >= 5  # several groups, so the threads really share them
+    np.testing.assert_array_equal(one.low, several.low)
+    np.testing.assert_array_equal(one.high, several.high)
+    assert (one.support.matrix != several.support.matrix).nnz == 0
