@@ -180,9 +180,13 @@ class IntervalLP:
         if status == highspy.HighsModelStatus.kInfeasible:
             return Optimum(math.nan, None, np.array([], dtype=int), infeasible=True)
         if status != highspy.HighsModelStatus.kOptimal:
-            # rare numerical trouble, or presolve reducing the model to nothing: retry without presolve
+            # rare numerical trouble (the primal simplex from scratch can stop at "unknown" on a
+            # feasible, bounded LP), or presolve reducing the model to nothing: retry from no basis,
+            # without presolve, with the other simplex
             self.highs.clearSolver()
             self.highs.setOptionValue("presolve", "off")
+            self.highs.setOptionValue("simplex_strategy", 4 if self._after_dual else 1)
+            self._after_dual = not self._after_dual
             self.highs.run()
             status = self.highs.getModelStatus()
             if status == highspy.HighsModelStatus.kUnbounded:

@@ -269,3 +269,29 @@ def test_email_subject_and_recipient():
     assert message["Subject"] == "China's rare-earth magnet exports: July 2025 briefing — Exports rose to 5,577 t"
     assert email_subject(Headline(title="Magnet briefing", headline="", key_points=[]), "2025-07") == \
         "Magnet briefing (July 2025)"
+
+
+def test_an_early_kernel_keeps_no_history_and_leaves_no_client_behind(tmp_path):
+    """The kernel `report` starts itself must behave like papermill's own: no IPython history file,
+    and once stopped, no kernel client (heartbeat thread, sockets) left in this process."""
+    import threading
+
+    from magnet_briefing.publish.notebook import execute_notebook, start_kernel, stop_kernel
+    cell = nbformat.v4
+    source = tmp_path / "history.ipynb"
+    nbformat.write(cell.new_notebook(
+        cells=[cell.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+               cell.new_code_cell("print(get_ipython().history_manager.hist_file)")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), str(source))
+    counts = []
+    for run in range(2):
+        kernel = start_kernel(source)
+        assert kernel is not None
+        try:
+            executed = execute_notebook(source, tmp_path / f"out{run}.ipynb", {"x": 2}, kernel=kernel)
+        finally:
+            stop_kernel(kernel)
+        assert executed.cells[-1].outputs[0]["text"].strip() == ":memory:"
+        counts.append((threading.active_count(), psutil.Process().num_fds()))
+    assert counts[1] == counts[0]
+    assert _kernels_left() == []

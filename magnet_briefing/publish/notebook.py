@@ -33,21 +33,42 @@ def _first_line(text: str, limit: int = 240) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _client_tracking_manager():
+    from jupyter_client.manager import KernelManager
+
+    class ClientTrackingKernelManager(KernelManager):
+        """Remembers the clients it hands out: nbclient leaves its client running when it does not own
+        the manager (a heartbeat thread and a ZMQ context per build), so stop_kernel closes them."""
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.__dict__.setdefault("clients_made", []).append(made)
+            return made
+
+    return ClientTrackingKernelManager
+
+
 def start_kernel(notebook: Path):
     """Start the python3 kernel for `notebook` now, importing the briefing package, so both happen
-    while this process loads the ledger; None if it cannot start (papermill will then say why)."""
-    try:
-        from jupyter_client.manager import KernelManager
+    while this process loads the ledger; None if it cannot start (papermill will then say why).
 
-        kernel = KernelManager(kernel_name="python3")
-        kernel.start_kernel(cwd=str(Path(notebook).resolve().parent), extra_arguments=KERNEL_ARGUMENTS + [PRELOAD])
+    Like the kernels nbclient starts, it keeps no IPython history file: a build must not write to
+    ~/.ipython, nor compete with other kernels for its database."""
+    try:
+        kernel = _client_tracking_manager()(kernel_name="python3")
+        kernel.start_kernel(cwd=str(Path(notebook).resolve().parent),
+                            extra_arguments=KERNEL_ARGUMENTS + ["--HistoryManager.hist_file=:memory:", PRELOAD])
         return kernel
     except Exception:
         return None
 
 
 def stop_kernel(kernel) -> None:
-    if kernel is not None and kernel.has_kernel:
+    if kernel is None:
+        return
+    for client in kernel.__dict__.pop("clients_made", []):
+        client.stop_channels()
+    if kernel.has_kernel:
         kernel.shutdown_kernel(now=True)
 
 

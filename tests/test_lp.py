@@ -1,0 +1,55 @@
+"""The LP wrapper: answers that do not depend on which simplex HiGHS happens to run."""
+import math
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+from magnet_briefing.lp import IntervalLP
+
+# A small feasible, bounded LP on which HiGHS's primal simplex from no basis stops with status
+# "unknown" after 13 iterations (found by a review's random search); the dual simplex solves it.
+ROWS = [([2, 3], [-0.8, -1.0], -106.28660872391404, -67.2008816491632),
+        ([4, 6, 3], [1.3, -0.8, 1.3], 5.493172059667714, 17.357698304137514),
+        ([1, 3, 5], [-1.0, -0.8, -1.0], -math.inf, -133.4979909770595),
+        ([3, 6], [-1.0, -0.8], -117.92002574173492, -105.10041879103358),
+        ([6, 4], [1.0, -0.8], 58.66429115602132, math.inf),
+        ([5, 1, 6], [1.0, -0.8, 1.3], -math.inf, 177.0139151713792),
+        ([3, 0], [-1.0, -0.8], -66.96351847858074, math.inf),
+        ([0, 4, 3], [1.3, -0.8, -0.8], -30.413973983846162, math.inf),
+        ([5], [-0.8], -78.35823040088962, math.inf),
+        ([6], [1.3], 103.85767863775911, math.inf),
+        ([1, 2], [1.0, -1.0], -math.inf, -3.0297900742031487),
+        ([1, 5], [-0.8, -1.0], -126.23573409490616, -100.42858404280788),
+        ([6, 3, 5], [-1.0, 1.3, 1.3], 35.953795610469804, 68.57412601947223)]
+UPPER = np.array([np.inf, np.inf, np.inf, np.inf, 200.0, np.inf, np.inf])
+COST = np.array([0.0, 3.517327112948024, 0.0, 0.7000083653188571, 0.0, 0.0, 4.115970790822676])
+
+
+def reference_maximum(rows, upper, cost) -> float:
+    """The same LP through scipy's linprog (HiGHS with presolve and its default simplex)."""
+    n = len(cost)
+    a_ub, b_ub = [], []
+    for cols, coefs, lo, hi in rows:
+        row = np.zeros(n)
+        row[cols] = coefs
+        if math.isfinite(hi):
+            a_ub.append(row), b_ub.append(hi)
+        if math.isfinite(lo):
+            a_ub.append(-row), b_ub.append(-lo)
+    done = linprog(-cost, A_ub=np.array(a_ub), b_ub=np.array(b_ub),
+                   bounds=[(0, None if math.isinf(u) else u) for u in upper], method="highs")
+    assert done.status == 0
+    return -done.fun
+
+
+def test_a_solve_the_primal_simplex_gives_up_on_is_retried_with_the_dual():
+    expected = reference_maximum(ROWS, UPPER, COST)
+    lp = IntervalLP(len(COST), ROWS, None, UPPER)
+    assert lp.optimise(COST, maximise=True).value == pytest.approx(expected, rel=1e-7)
+    # and the model keeps answering afterwards, warm, with the primal simplex again
+    single = np.zeros(len(COST))
+    single[6] = 1.0
+    rows_only = IntervalLP(len(COST), ROWS, None, UPPER)
+    assert lp.optimise(single, maximise=False).value == pytest.approx(
+        rows_only.optimise(single, maximise=False, afresh=True).value, rel=1e-7)
