@@ -91,27 +91,22 @@ class IntervalLP:
         self.n_cols = n_cols
         self.n_rows = len(starts) - 1
         inf = highspy.kHighsInf
-        lp = highspy.HighsLp()
-        lp.num_col_ = n_cols
-        lp.num_row_ = self.n_rows
-        lp.col_cost_ = np.zeros(n_cols)
-        lp.col_lower_ = np.zeros(n_cols) if col_lower is None else np.asarray(col_lower, dtype=float)
+        lower = np.zeros(n_cols) if col_lower is None else np.asarray(col_lower, dtype=float)
         upper = np.full(n_cols, np.inf) if col_upper is None else np.asarray(col_upper, dtype=float)
-        lp.col_upper_ = np.where(np.isfinite(upper), upper, inf)
-        lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -inf).astype(float)
-        lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, inf).astype(float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(indices, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(values, dtype=float)
-        lp.a_matrix_.num_col_ = n_cols
-        lp.a_matrix_.num_row_ = self.n_rows
-        self.col_lower = np.asarray(lp.col_lower_, dtype=float)
+        self.col_lower = lower
         self.col_upper = np.where(np.isfinite(upper), upper, np.inf)
         self.highs = new_highs()
         self.highs.setOptionValue("simplex_strategy", 4)  # primal: re-solves after a cost change stay warm
         self.highs.setOptionValue("presolve", "off")  # models are small; presolve costs more than it saves
-        if self.highs.passModel(lp) != highspy.HighsStatus.kOk:
+        starts = np.asarray(starts, dtype=np.int32)
+        # the arrays straight to HiGHS: building a HighsLp field by field costs more than the model
+        status = self.highs.passModel(
+            n_cols, self.n_rows, int(starts[-1]), int(highspy.MatrixFormat.kRowwise), int(highspy.ObjSense.kMinimize),
+            0.0, np.zeros(n_cols), lower, np.where(np.isfinite(upper), upper, inf),
+            np.where(np.isfinite(row_lo), row_lo, -inf).astype(float), np.where(np.isfinite(row_hi), row_hi, inf).astype(float),
+            starts, np.asarray(indices, dtype=np.int32), np.asarray(values, dtype=float),
+            np.zeros(n_cols, dtype=np.int32))  # every column continuous
+        if status != highspy.HighsStatus.kOk:
             raise ValueError(f"HiGHS refused the model ({n_cols} columns, {self.n_rows} rows)")
         self._cost = np.zeros(n_cols)
         self._maximise = False
