@@ -17,7 +17,7 @@ from .constraints import claim_interval, months_of
 from .ledger import RANK_MEASURES
 from .lp import IntervalLP
 from .reconstruct import LedgerFit, SeriesFit
-from .system import System
+from .system import System, build_system
 
 CONSISTENCY_COLUMNS = ["claim_id", "status", "residual", "reason"]
 MAX_BRUTE_FORCE_SET = 3  # exact search up to this many dropped claims per component, greedy beyond
@@ -128,61 +128,35 @@ def find_contradictions(claims: pd.DataFrame, system: System, bounds: LedgerBoun
     return dropped
 
 
-def _sum_point(fit: SeriesFit, months) -> float:
-    idx = [fit.index(m) for m in months]
-    if any(i is None or not fit.linked[i] for i in idx):
-        return math.nan
-    return float(np.sum(fit.point[idx]))
-
-
 def _previous(claim) -> list[pd.Period]:
     lag = 12 if claim.measure == "yoy_pct" else 1
     return months_of(claim.start - lag, claim.end - lag)
 
 
-def implied_value(claim, fit: SeriesFit | None) -> float:
-    """What the reconstruction says the claim's figure is: tonnes, % change or a multiple."""
-    if fit is None:
-        return math.nan
-    current = _sum_point(fit, months_of(claim.start, claim.end))
-    if claim.measure == "level":
-        return current
-    if claim.measure in RANK_MEASURES:
-        return math.nan
-    previous = _sum_point(fit, _previous(claim))
-    if not previous or math.isnan(previous):
-        return math.nan
-    ratio = current / previous
-    return ratio if claim.measure == "mom_ratio" else (ratio - 1) * 100
-
-
-def rank_violation(claim, fit: SeriesFit | None) -> float:
-    """Tonnes by which the reconstruction breaks a ranking claim (0 when it holds)."""
-    if fit is None:
-        return math.nan
-    from .constraints import _rank_rows
-    worst = 0.0
-    for row in _rank_rows(claim, (fit.first, fit.first + fit.n - 1)):
-        value = sum(coef * fit.point[fit.index(m)] for m, coef in row.coefs if fit.index(m) is not None)
-        if math.isnan(value):
-            continue
-        worst = max(worst, row.lo - value, value - row.hi)
-    return worst
-
-
-def residual(claim, fit: SeriesFit | None) -> float:
-    """Reconstruction minus the stated figure: tonnes for levels and rankings,
-    percentage points for *_pct, a multiple for mom_ratio."""
-    if claim.measure in RANK_MEASURES:
-        return rank_violation(claim, fit)
-    stated = claim.value / 1000.0 if claim.unit == "kg" else claim.value
-    return implied_value(claim, fit) - stated
-
-
 def residuals(fit: LedgerFit) -> np.ndarray:
-    """residual() for every claim the fit rests on, with array operations (NaN where a month has no estimate)."""
-    system, claims = fit.system, fit.system.claims
-    point = fit.point
+    """Every claim the fit rests on, minus what the reconstruction says: tonnes for levels and rankings
+    (how far the estimates break the ranking; 0 when it holds), percentage points for *_pct, a multiple
+    for mom_ratio; NaN where a month has no estimate."""
+    return _residuals(fit.system, fit.point)
+
+
+def set_aside_residuals(claims: pd.DataFrame, fit: LedgerFit) -> dict[str, float]:
+    """The same residuals for claims the fit does not rest on, by the same array code: a system over
+    every claim (its windows contain the fit's), with the fit's point copied in and NaN elsewhere."""
+    whole = build_system(claims)
+    fitted = fit.system
+    series = np.repeat(np.arange(len(fitted.offset)), fitted.n_months)
+    month = fitted.first[series] + np.arange(fitted.n_cols) - fitted.offset[series]
+    where = {name: k for k, name in enumerate(whole.claims.names)}
+    in_whole = np.array([where[name] for name in fitted.claims.names], dtype=np.int64)[series]
+    assert ((month >= whole.first[in_whole]) & (month < whole.first[in_whole] + whole.n_months[in_whole])).all()
+    point = np.full(whole.n_cols, np.nan)
+    point[whole.column(in_whole, month)] = fit.point
+    return dict(zip(whole.claims.ids, _residuals(whole, point)))
+
+
+def _residuals(system: System, point: np.ndarray) -> np.ndarray:
+    claims = system.claims
     total = np.r_[0.0, np.cumsum(np.nan_to_num(point))]
     missing = np.r_[0, np.cumsum(np.isnan(point))]
 
@@ -228,14 +202,14 @@ def _fmt_range(lo: float, hi: float) -> str:
     return f"{lo:,.0f}–{hi:,.0f} t"
 
 
-def explain(claim, fit: SeriesFit | None, others: str) -> str:
+def explain(claim, fit: SeriesFit | None, others: str, residual: float) -> str:
     """One plain sentence: what the claim says, and what the other claims allow instead."""
     said = f"{claim.series} {claim.period} {claim.measure} {claim.value_text} {claim.unit}"
     if fit is None:
         return f"{said} contradicts the other claims on {claim.series}."
     if claim.measure in RANK_MEASURES:
         return (f"{said}: the other claims{others} leave no room for this ranking "
-                f"(it would be broken by {rank_violation(claim, fit):,.0f} t).")
+                f"(it would be broken by {residual:,.0f} t).")
     current = fit.sum_bounds(months_of(claim.start, claim.end))
     if claim.measure == "level":
         lo, hi = current[0], current[1]
@@ -260,15 +234,16 @@ def consistency_table(claims: pd.DataFrame, dropped: set[str], fit: LedgerFit, f
     residual_of = np.array([by_id.get(c, np.nan) for c in ids], dtype=float)
     status = np.where(np.isin(ids, list(dropped)), "inconsistent", "consistent")
     reason = np.full(len(ids), "", dtype=object)
+    set_aside = set_aside_residuals(claims, fit) if dropped else {}
     for k in np.flatnonzero(status == "inconsistent"):
         claim = next(claims.iloc[[k]].itertuples())
         series_fit = fits.get(claim.series)
-        residual_of[k] = residual(claim, series_fit)
+        residual_of[k] = set_aside[claim.claim_id]
         support = set()
         if series_fit is not None and claim.measure not in RANK_MEASURES:
             support = series_fit.sum_bounds(months_of(claim.start, claim.end))[2]
         others = f" ({', '.join(sorted(support))})" if support else ""
-        reason[k] = explain(claim, series_fit, others)
+        reason[k] = explain(claim, series_fit, others, residual_of[k])
     table = pd.DataFrame({"claim_id": ids, "status": status, "residual": residual_of, "reason": reason},
                          columns=CONSISTENCY_COLUMNS)
     table["residual"] = table["residual"].round(3)

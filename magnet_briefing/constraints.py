@@ -4,8 +4,7 @@ A claim's written precision and qualifier give an interval (data/README.md, "Pre
 and "Qualifiers"); each claim then yields one or more rows  lo <= sum(coef * x_month) <= hi.
 Growth claims are linear because shipments are non-negative:
 x_t >= r_lo * x_{t-1} and x_t <= r_hi * x_{t-1}.
-system.py builds the rows of a whole ledger at once; this module holds the interval rules
-and the rows of one ranking, which the reasons for a set-aside ranking quote.
+system.py builds the rows of a whole ledger at once from the interval rules held here.
 """
 from __future__ import annotations
 
@@ -18,15 +17,6 @@ import pandas as pd
 KG_PER_TONNE = 1000.0
 REVISION_ALLOWANCE_T = 2.0  # customs revise totals by a tonne or two (data/README.md)
 INF = math.inf
-
-
-@dataclass(frozen=True)
-class Row:
-    """lo <= sum(coef * x[month]) <= hi, stated by one claim; months are Period ordinals."""
-    claim_id: str
-    coefs: tuple[tuple[int, float], ...]
-    lo: float
-    hi: float
 
 
 @dataclass(frozen=True)
@@ -92,30 +82,3 @@ def claim_interval(claim) -> Interval:
 
 def months_of(start: pd.Period, end: pd.Period) -> list[pd.Period]:
     return [start + k for k in range((end - start).n + 1)]
-
-
-def _sum(months, sign=1.0):
-    return [(m, sign) for m in months]
-
-
-def _rank_rows(claim, window: tuple[int, int]) -> list[Row]:
-    """Periods after the 'since' month are lower (highest_since) or higher (lowest_since);
-    the 'since' period itself is at least as high (or low). Only periods inside the window count.
-    Months are ordinals here, as in every Row."""
-    first, last = window
-    start, end = claim.start.ordinal, claim.end.ordinal
-    period = range(start, end + 1)
-    since = int(claim.value)  # the loader stores a ranking's month as its ordinal
-    length = len(period)
-    step = 12 if length > 1 else 1  # ranges compare with the same range in earlier years
-    higher = claim.measure == "highest_since"
-    rows = []
-    other_start = start - step
-    while other_start >= since and other_start >= first:
-        if other_start + length - 1 <= last:
-            # other - period <= 0 when the period is the highest; >= 0 when the lowest
-            coefs = tuple(_sum(range(other_start, other_start + length)) + _sum(period, -1.0))
-            at_least = (other_start == since) == higher
-            rows.append(Row(claim.claim_id, coefs, 0.0, INF) if at_least else Row(claim.claim_id, coefs, -INF, 0.0))
-        other_start -= step
-    return rows

@@ -161,6 +161,9 @@ def test_conflict_between_two_corroborating_claims_and_one_loner(tmp_path):
     assert status.to_dict() == {"k1": "consistent", "k2": "consistent", "k3": "inconsistent", "k4": "consistent"}
     june = row(result, "magnets/world", "2025-06")
     assert june["basis"] == "derived" and june["estimate"] == pytest.approx(1238 * 2.57, rel=0.001)
+    # the set-aside claim's residual: the reconstructed change minus its stated -40%
+    residual = result.consistency.set_index("claim_id").loc["k3", "residual"]
+    assert residual == pytest.approx((june["estimate"] / 1238 - 1) * 100 - (-40), abs=0.01)
 
 
 def test_contradictory_rankings_do_not_crash(tmp_path):
@@ -174,6 +177,9 @@ def test_contradictory_rankings_do_not_crash(tmp_path):
     status = result.consistency.set_index("claim_id")
     assert status.loc["r3", "status"] == "inconsistent"
     assert "ranking" in status.loc["r3", "reason"]
+    # May is not the highest since March: April is higher by 2,628 - 1,238 t (March is outside the window)
+    assert status.loc["r3", "residual"] == pytest.approx(2628 - 1238)
+    assert "broken by 1,390 t" in status.loc["r3", "reason"]
 
 
 def test_two_independent_mistakes_are_both_set_aside(shipped):
