@@ -10,14 +10,12 @@ settle most months, and only the rest get an LP of their own.
 from __future__ import annotations
 
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
-from .lp import IntervalLP, new_highs
+from .lp import IntervalLP, solve_each
 from .propagate import Propagation, dominated_rows, implied_rows, propagate
 from .system import System, components_of
 
@@ -154,7 +152,7 @@ def ledger_bounds(system: System) -> LedgerBounds:
         return part, system.row_lo[rows], system.row_hi[rows], done.lower[cols], done.upper[cols], cols, rows
 
     solvable = [g for g in np.flatnonzero(needs_lp) if system.component[groups.members(g)[0]] not in broken]
-    for g, settled in zip(solvable, _map_groups(lambda g: _certify(*group_lp(g)), solvable)):
+    for g, settled in zip(solvable, solve_each(lambda g: _certify(*group_lp(g)), solvable)):
         cols = groups.members(g)
         if settled is None:
             infeasible[system.component[cols[0]]] = True
@@ -166,27 +164,6 @@ def ledger_bounds(system: System) -> LedgerBounds:
     # float dust (a propagated 2e-9 t where the claims force a month to zero) is zero
     low, high = np.where(low < ZERO_TONNES, 0.0, low), np.where(np.abs(high) < ZERO_TONNES, 0.0, high)
     return LedgerBounds(low, high, support, done.lower, done.upper, groups, infeasible)
-
-
-MAX_LP_THREADS = 8  # a container may see every core of its host; the GIL caps the gain well before that
-
-
-def _usable_cores() -> int:
-    """Cores this process may run on (a process pinned to one core gets one thread)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cores, MAX_LP_THREADS)
-
-
-def _map_groups(solve, groups: list) -> list:
-    """solve(g) for every group, in order, one thread per core this process may use: HiGHS lets go
-    of the GIL while it solves, so a second core takes another group (the results do not depend on
-    the threads)."""
-    threads = min(_usable_cores(), len(groups))
-    if threads <= 1:
-        return [solve(g) for g in groups]
-    new_highs()  # the first model prints a banner, silenced once here rather than from two threads
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(solve, groups))
 
 
 def _supports(matrix, done: Propagation, linked: np.ndarray, direct, via) -> Supports:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -49,6 +50,27 @@ def new_highs() -> highspy.Highs:
     # costs more than a small re-solve itself (about 0.1 ms a run here)
     highs.setOptionValue("threads", 1)
     return highs
+
+
+MAX_LP_THREADS = 8  # a container may see every core of its host; the GIL caps the gain well before that
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (a process pinned to one core gets one thread)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, MAX_LP_THREADS)
+
+
+def solve_each(solve, problems: list) -> list:
+    """solve(p) for every independent problem, in order, on a thread per usable core: HiGHS lets go
+    of the GIL while it solves, so a second core takes another problem (the answers do not depend on
+    the threads)."""
+    threads = min(usable_cores(), len(problems))
+    if threads <= 1:
+        return [solve(p) for p in problems]
+    new_highs()  # the first model prints a banner, silenced once here rather than from two threads
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(solve, problems))
 
 
 @dataclass

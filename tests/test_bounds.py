@@ -128,13 +128,13 @@ def test_a_looser_ratio_row_is_dominated_and_other_rows_are_not():
 
 def test_lp_threads_do_not_change_the_bounds_or_their_claims(monkeypatch):
     """Groups are solved on a thread per core; one thread must give exactly the same answer."""
-    from magnet_briefing import bounds as bounds_module
+    from magnet_briefing import lp as lp_module
     claims = pd.concat([random_claims(seed).assign(series=f"magnets/S{seed}") for seed in range(6)],
                        ignore_index=True)
     system = build_system(claims)
     answers = []
     for threads in (1, 3):
-        monkeypatch.setattr(bounds_module, "_usable_cores", lambda threads=threads: threads)
+        monkeypatch.setattr(lp_module, "usable_cores", lambda threads=threads: threads)
         answers.append(ledger_bounds(system))
     one, several = answers
     assert system.component.max() >= 5  # several groups, so the threads really share them
