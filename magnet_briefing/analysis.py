@@ -133,7 +133,9 @@ def _first_month_reaching(rows: pd.DataFrame, threshold: float, after: pd.Period
 
 
 def recovery_metrics(recovery: pd.DataFrame, control_start: str) -> pd.DataFrame:
-    """One row per series: trough, months to trough, months to regain 90% / 100%, shortfall."""
+    """One row per series: trough, months to trough, months to regain 90% / 100%, shortfall. The
+    month columns are text for the table; *_month columns hold the same months as Periods (missing
+    where there is none) for sentences."""
     start = parse_month(control_start)
     records = []
     for name, rows in recovery.groupby("series", sort=False):
@@ -142,6 +144,7 @@ def recovery_metrics(recovery: pd.DataFrame, control_start: str) -> pd.DataFrame
         if known.empty:
             records.append({"series": name, "trough": "n/a", "depth_pct": math.nan, "months_to_trough": math.nan,
                             "regain_90": "n/a", "regain_100": "n/a", "shortfall_t": math.nan,
+                            "trough_month": None, "regain_90_month": None, "regain_100_month": None,
                             "note": "no baseline or no pinned month since the controls"})
             continue
         trough = known.loc[known["pct"].idxmin()]
@@ -149,14 +152,20 @@ def recovery_metrics(recovery: pd.DataFrame, control_start: str) -> pd.DataFrame
 
         def regain(threshold):
             hit = _first_month_reaching(known, threshold, trough["month"])
-            return f"{hit['month']:%b %Y} ({hit['months_since_control']} mo)" if hit is not None else "not yet"
+            if hit is None:
+                return "not yet", None
+            return f"{hit['month']:%b %Y} ({hit['months_since_control']} mo)", hit["month"]
+
+        (regain_90, regain_90_month), (regain_100, regain_100_month) = regain(90), regain(100)
 
         shortfall = (since["baseline"] - since["tonnes"]).sum() if not gaps else math.nan
         shortfall_low = (since["baseline_low"] - since["high"]).sum() if not gaps else math.nan
         shortfall_high = (since["baseline_high"] - since["low"]).sum() if not gaps else math.nan
         records.append({"series": name, "trough": f"{trough['month']:%b %Y}", "depth_pct": trough["pct"],
                         "months_to_trough": int(trough["months_since_control"]),
-                        "regain_90": regain(90), "regain_100": regain(100), "shortfall_t": shortfall,
+                        "regain_90": regain_90, "regain_100": regain_100, "shortfall_t": shortfall,
+                        "trough_month": trough["month"], "regain_90_month": regain_90_month,
+                        "regain_100_month": regain_100_month,
                         "shortfall_low": shortfall_low, "shortfall_high": shortfall_high,
                         "note": f"not pinned: {', '.join(gaps)}" if gaps else ""})
     return pd.DataFrame(records)

@@ -81,6 +81,7 @@ class Groups:
     column_starts: np.ndarray
     rows: np.ndarray            # kept rows ordered by group, likewise
     row_starts: np.ndarray
+    grouped: sparse.csr_matrix  # the kept rows in that order, each column numbered within its group
 
     @property
     def count(self) -> int:
@@ -91,6 +92,13 @@ class Groups:
 
     def rows_of(self, g: int) -> np.ndarray:
         return self.rows[self.row_starts[g]:self.row_starts[g + 1]]
+
+    def matrix_of(self, g: int) -> sparse.csr_matrix:
+        """Group g's rows over its own months (members(g) order): a slice, not a fancy index of the ledger."""
+        a, b = self.row_starts[g], self.row_starts[g + 1]
+        first, last = self.grouped.indptr[a], self.grouped.indptr[b]
+        return sparse.csr_matrix((self.grouped.data[first:last], self.grouped.indices[first:last],
+                                  self.grouped.indptr[a:b + 1] - first), shape=(b - a, len(self.members(g))))
 
 
 def group_months(matrix: sparse.csr_matrix, kept: np.ndarray) -> Groups:
@@ -105,7 +113,14 @@ def group_months(matrix: sparse.csr_matrix, kept: np.ndarray) -> Groups:
 
     columns, column_starts = slices(label)
     row_order, row_starts = slices(row_label)
-    return Groups(label, columns, column_starts, kept[row_order], row_starts)
+    # each month's position within its group (the months no kept row touches come first, label -1)
+    local = np.zeros(matrix.shape[1], dtype=np.int32)
+    in_group = columns[column_starts[0]:]
+    local[in_group] = (np.arange(len(in_group)) + column_starts[0]
+                       - np.repeat(column_starts[:-1], np.diff(column_starts)))
+    grouped = reduced[row_order]
+    grouped.indices = local[grouped.indices]
+    return Groups(label, columns, column_starts, kept[row_order], row_starts, grouped)
 
 
 @dataclass
@@ -136,23 +151,14 @@ def ledger_bounds(system: System) -> LedgerBounds:
     via: list[tuple[np.ndarray, np.ndarray]] = []        # (column, node): it rests on that bound's rows
     needs_lp = (rows_in_group >= 2) | unsettled  # one row: propagation is already exact
     broken = set(np.flatnonzero(infeasible))
-    # every group's rows at once, in group order, with columns numbered within their group:
-    # each group's matrix is then a slice, not a fancy index of the whole ledger
-    grouped = matrix[groups.rows]
-    local = np.zeros(n, dtype=np.int32)
-    in_group = groups.columns[groups.column_starts[0]:]  # before it: months no kept row touches
-    local[in_group] = (np.arange(len(in_group)) + groups.column_starts[0]
-                       - np.repeat(groups.column_starts[:-1], np.diff(groups.column_starts)))
-    def group_lp(g: int):
+
+    def certify(g: int):
         cols, rows = groups.members(g), groups.rows_of(g)
-        first, last = grouped.indptr[groups.row_starts[g]], grouped.indptr[groups.row_starts[g + 1]]
-        part = sparse.csr_matrix((grouped.data[first:last], local[grouped.indices[first:last]],
-                                  grouped.indptr[groups.row_starts[g]:groups.row_starts[g + 1] + 1] - first),
-                                 shape=(len(rows), len(cols)))
-        return part, system.row_lo[rows], system.row_hi[rows], done.lower[cols], done.upper[cols], cols, rows
+        return _certify(groups.matrix_of(g), system.row_lo[rows], system.row_hi[rows], done.lower[cols],
+                        done.upper[cols], cols, rows)
 
     solvable = [g for g in np.flatnonzero(needs_lp) if system.component[groups.members(g)[0]] not in broken]
-    for g, settled in zip(solvable, solve_each(lambda g: _certify(*group_lp(g)), solvable)):
+    for g, settled in zip(solvable, solve_each(certify, solvable)):
         cols = groups.members(g)
         if settled is None:
             infeasible[system.component[cols[0]]] = True

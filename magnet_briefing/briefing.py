@@ -11,7 +11,7 @@ from .engine import Reconstruction, reconstruct
 from .ledger import Ledger, load_ledger
 from .parameters import HEADLINE_SERIES, EditionParameters, ParameterError, resolve
 from .paths import resolve_data_folder
-from .periods import parse_month, span_label
+from .periods import parse_month, parse_period, span_label
 
 
 @dataclass(frozen=True)
@@ -232,8 +232,8 @@ def _month_label(first: str, last: str) -> str:
     """'May 2024'; 'Jan–Mar 2025 total' for a total of several months; 'Jan–Apr 2024, each' for a run
     of months that each have the bounds shown."""
     if ".." in first:
-        start, _, end = first.partition("..")
-        return f"{span_label(parse_month(start), parse_month(end))} total"
+        total = parse_period(first)
+        return f"{span_label(total.start, total.end)} total"
     label = span_label(parse_month(first), parse_month(last))
     return label if first == last else f"{label}, each"
 

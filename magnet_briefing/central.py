@@ -75,7 +75,7 @@ def central_points(system: System, bounds: LedgerBounds, point: np.ndarray, boun
         for j in np.flatnonzero(np.isfinite(high[members])):
             c = members[j]
             terms.append((np.array([j]), np.ones(1), mid[c], MIDDLE_WEIGHT / max(high[c] - low[c], 1.0)))
-        part = system.matrix[rows][:, members]
+        part = groups.matrix_of(g)
         lp_rows = [(part.indices[part.indptr[i]:part.indptr[i + 1]].tolist(),
                     part.data[part.indptr[i]:part.indptr[i + 1]].tolist(), system.row_lo[r], system.row_hi[r])
                    for i, r in enumerate(rows)]

@@ -192,11 +192,9 @@ class IntervalLP:
         self._after_dual = afresh
         self.highs.run()
         status = self.highs.getModelStatus()
-        if status == highspy.HighsModelStatus.kUnbounded:
-            return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return Optimum(math.nan, None, np.array([], dtype=int), infeasible=True)
-        if status != highspy.HighsModelStatus.kOptimal:
+        answered = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
+                    highspy.HighsModelStatus.kInfeasible)
+        if status not in answered:
             # rare numerical trouble (the primal simplex from scratch can stop at "unknown" on a
             # feasible, bounded LP), or presolve reducing the model to nothing: retry from no basis,
             # without presolve, with the other simplex
@@ -206,13 +204,13 @@ class IntervalLP:
             self._after_dual = not self._after_dual
             self.highs.run()
             status = self.highs.getModelStatus()
-            if status == highspy.HighsModelStatus.kUnbounded:
-                return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
-            if status == highspy.HighsModelStatus.kInfeasible:
-                return Optimum(math.nan, None, np.array([], dtype=int), infeasible=True)
-            if status != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"LP solver ended with status {self.highs.modelStatusToString(status)} "
-                                   f"({self.n_cols} columns, {self.n_rows} rows)")
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return Optimum(math.nan, None, np.array([], dtype=int), infeasible=True)
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"LP solver ended with status {self.highs.modelStatusToString(status)} "
+                               f"({self.n_cols} columns, {self.n_rows} rows)")
         solution = self.highs.getSolution()
         x = np.array(solution.col_value)
         value = float(cost @ x)

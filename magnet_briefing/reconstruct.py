@@ -64,7 +64,7 @@ class LedgerFit:
         cache = self.__dict__.setdefault("_lps", {})
         if g not in cache:
             members, rows = self.bounds.groups.members(g), self.bounds.groups.rows_of(g)
-            cache[g] = IntervalLP.from_csr(self.system.matrix[rows][:, members], self.system.row_lo[rows],
+            cache[g] = IntervalLP.from_csr(self.bounds.groups.matrix_of(g), self.system.row_lo[rows],
                                            self.system.row_hi[rows], self.bounds.box_lower[members],
                                            self.bounds.box_upper[members])
         return cache[g]

@@ -105,11 +105,6 @@ def _level_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint
     return KeyPoint(text, tuple(sorted(claims)))
 
 
-def _month_in_words(metric: str) -> str:
-    """'Jul 2025 (3 mo)', as the metrics table has it, in a sentence: 'July 2025'."""
-    return f"{pd.Period(metric.split(' (')[0], freq='M'):%B %Y}"
-
-
 def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
     metrics = numbers.metrics.set_index("series")
     if HEADLINE_SERIES not in metrics.index or metrics.loc[HEADLINE_SERIES, "trough"] == "n/a":
@@ -119,7 +114,7 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
     since = rec[(rec["series"] == HEADLINE_SERIES) & (rec["months_since_control"] >= 0) & rec["pct"].notna()]
     if len(since) < 2:
         return None  # one month since the controls: no low point or recovery to speak of yet
-    trough = rec[(rec["series"] == HEADLINE_SERIES) & (rec["month"].map(lambda m: f"{m:%b %Y}") == row["trough"])].iloc[0]
+    trough = rec[(rec["series"] == HEADLINE_SERIES) & (rec["month"] == row["trough_month"])].iloc[0]
     trough_level = Figure(trough["tonnes"], trough["low"], trough["high"], trough["basis"])
     control = parse_month(params.control_start)
     after = int(row["months_to_trough"])
@@ -127,10 +122,10 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
         f"{after} month{'s' if after > 1 else ''} after the controls began in {control:%B}"
     text = (f"The low point was {trough['month']:%B %Y} at {tonnes(trough_level)}, "
             f"{percent(row['depth_pct'])} of baseline, {when}.")
-    if row["regain_100"] != "not yet":
-        text += f" Exports were back above 100% of baseline in {_month_in_words(row['regain_100'])}."
-    elif row["regain_90"] != "not yet":
-        text += f" They regained 90% of baseline in {_month_in_words(row['regain_90'])}, but not yet 100%."
+    if pd.notna(row["regain_100_month"]):
+        text += f" Exports were back above 100% of baseline in {row['regain_100_month']:%B %Y}."
+    elif pd.notna(row["regain_90_month"]):
+        text += f" They regained 90% of baseline in {row['regain_90_month']:%B %Y}, but not yet 100%."
     else:
         text += " They have not yet regained 90% of baseline."
     if not math.isnan(row["shortfall_t"]):
