@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench import print_table
 from magnet_briefing.engine import reconstruct
 from magnet_briefing.paths import PROJECT_ROOT
 
@@ -309,14 +310,6 @@ def _per_series(measured: dict, series: int) -> str:
     return f"{measured['seconds'] / series * 1000:,.0f} ms" if "seconds" in measured else ""
 
 
-def _print_table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]], align: str) -> None:
-    """One line per row, columns aligned as `align` says ('<' left, '>' right), as bench.publishing prints."""
-    widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
-    print(title)
-    for row in [header] + rows:
-        print("  " + "  ".join(f"{cell:{side}{width}}" for cell, side, width in zip(row, align, widths)).rstrip())
-
-
 def _solve_sizes(claims: pd.DataFrame, names: list[str], budget: float) -> dict[tuple[int, int], dict]:
     """(series, workers) -> {seconds, peak_bytes}, or {projected} when the previous size projects it past `budget`."""
     results: dict[tuple[int, int], dict] = {}
@@ -372,6 +365,6 @@ def main() -> None:
                      _seconds(split), _megabytes(split), _per_series(split, size)))
     header = ("series", "claims", "1 process", "peak RSS", "per series",
               f"{WORKERS} processes", "peak RSS (sum)", "per series")
-    _print_table(f"Engine scale: reconstruct(claims), each size in a fresh process "
+    print_table(f"Engine scale: reconstruct(claims), each size in a fresh process "
                  f"(~N s? = projected, not run: over {budget:,.0f} s)", header, rows, "<>>>>>>>")
-    _print_table("Targets", ("measure", "value", "target", ""), _target_rows(results), "<><<")
+    print_table("Targets", ("measure", "value", "target", ""), _target_rows(results), "<><<")

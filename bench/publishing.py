@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from bench import print_table
 from magnet_briefing.ledger import load_ledger
 from magnet_briefing.parameters import read_params_file, resolve
 from magnet_briefing.paths import NOTEBOOK, PROJECT_ROOT, resolve_data_folder
@@ -78,14 +79,6 @@ def stage_seconds(reports_root: Path) -> dict[str, float]:
     return built.stage_seconds
 
 
-def _print_table(title: str, rows: list[tuple[str, str, str, str]]) -> None:
-    header = ("measure", "value", "target", "")
-    widths = [max(len(row[i]) for row in rows + [header]) for i in range(4)]
-    print(title)
-    for row in [header] + rows:
-        print(f"  {row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip())
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-publishing-") as tmp:
         workdir = Path(tmp)
@@ -103,4 +96,5 @@ def main() -> None:
         for name, limit in SIZE_TARGETS.items():
             size = (edition / name).stat().st_size
             rows.append((name, file_size_label(size), f"<= {SIZE_LABELS[name]}", "ok" if size <= limit else "OVER"))
-        _print_table(f"Publishing benchmark: edition {edition.name}, best of {REPEATS} runs", rows)
+        print_table(f"Publishing benchmark: edition {edition.name}, best of {REPEATS} runs",
+                    ("measure", "value", "target", ""), rows, "<><<")
