@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .lp import IntervalLP, solve_each
+from .parallel import solve_each
 from .propagate import Propagation, dominated_rows, implied_rows, propagate
 from .system import System, components_of
+from .warm_lp import WarmLP
 
 SUM_ROUNDS = 4
 ZERO_TONNES = 1e-6  # a gram
@@ -194,7 +195,7 @@ def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows):
     month's bounds rest on: (column, row) pairs an LP found binding, and (column, node) pairs for
     propagated bounds (node 2*j: x_j's lower bound, 2*j + 1: its upper bound; see closures())."""
     n = len(cols)
-    lp = IntervalLP.from_csr(matrix, row_lo, row_hi, lower, upper)
+    lp = WarmLP(matrix, row_lo, row_hi, lower, upper)
     low, high = np.full(n, np.nan), np.full(n, np.nan)
     direct_cols, direct_rows, via_cols, via_nodes = [], [], [], []
 
@@ -217,14 +218,13 @@ def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows):
 
     weights = np.random.default_rng(n)  # fixed: the same ledger always takes the same path
     for maximise, settled in ((False, low), (True, high)):
-        for round_number in range(SUM_ROUNDS):
+        for _ in range(SUM_ROUNDS):
             # weighted sums over the months still open: where several months compete for one
             # total, the lightest takes the slack and the others reach their bounds
             open_months = np.isnan(settled) & (np.isfinite(upper) | (not maximise))
             if not open_months.any():
                 break
-            optimum = lp.optimise(open_months * 10 ** weights.uniform(0.0, 3.0, n), maximise, binding=False,
-                                  afresh=round_number == 0)
+            optimum = lp.optimise(open_months * 10 ** weights.uniform(0.0, 3.0, n), maximise, binding=False)
             if optimum.infeasible:
                 return None
             if not attained(optimum.x):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -50,27 +49,6 @@ def new_highs() -> highspy.Highs:
     # costs more than a small re-solve itself (about 0.1 ms a run here)
     highs.setOptionValue("threads", 1)
     return highs
-
-
-MAX_LP_THREADS = 8  # a container may see every core of its host; the GIL caps the gain well before that
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (a process pinned to one core gets one thread)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cores, MAX_LP_THREADS)
-
-
-def solve_each(solve, problems: list) -> list:
-    """solve(p) for every independent problem, in order, on a thread per usable core: HiGHS lets go
-    of the GIL while it solves, so a second core takes another problem (the answers do not depend on
-    the threads)."""
-    threads = min(usable_cores(), len(problems))
-    if threads <= 1:
-        return [solve(p) for p in problems]
-    new_highs()  # the first model prints a banner, silenced once here rather than from two threads
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(solve, problems))
 
 
 @dataclass
@@ -132,7 +110,6 @@ class IntervalLP:
             raise ValueError(f"HiGHS refused the model ({n_cols} columns, {self.n_rows} rows)")
         self._cost = np.zeros(n_cols)
         self._maximise = False
-        self._after_dual = False
 
     def _set_cost(self, cost: np.ndarray) -> None:
         changed = np.flatnonzero(cost != self._cost)
@@ -166,14 +143,11 @@ class IntervalLP:
             return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
         return Optimum(float(np.dot(cost, x)), x, np.array([], dtype=int), np.flatnonzero(cost != 0))
 
-    def optimise(self, cost: np.ndarray, maximise: bool, binding: bool = True, afresh: bool = False) -> Optimum:
+    def optimise(self, cost: np.ndarray, maximise: bool, binding: bool = True) -> Optimum:
         """min or max of cost . x; binding=False skips the binding rows and columns (the duals).
 
-        By default HiGHS starts from the last basis (primal simplex: the basis stays feasible when
-        only the objective changes). afresh=True starts from no basis with the dual simplex instead,
-        which is quicker for an objective far from the last one: with every month weighted, each
-        column starts at the bound the objective favours and only the rows that point breaks need
-        pivots (about a third of the primal's iterations here)."""
+        HiGHS starts from the last basis with the primal simplex: the basis stays feasible when
+        only the objective changes."""
         if self.n_rows == 0:
             return self._optimise_box(np.asarray(cost, dtype=float), maximise)
         cost = np.asarray(cost, dtype=float)
@@ -181,15 +155,6 @@ class IntervalLP:
         if maximise != self._maximise:
             self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
             self._maximise = maximise
-        if afresh:
-            self.highs.setBasis()  # the logical basis: every row's slack basic
-            self.highs.setOptionValue("simplex_strategy", 1)
-        elif self._after_dual:
-            # the dual simplex leaves state that slows every later primal re-solve (~10%);
-            # re-entering its basis keeps the warm start and drops that state
-            self.highs.setOptionValue("simplex_strategy", 4)
-            self.highs.setBasis(self.highs.getBasis())
-        self._after_dual = afresh
         self.highs.run()
         status = self.highs.getModelStatus()
         answered = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
@@ -197,13 +162,13 @@ class IntervalLP:
         if status not in answered:
             # rare numerical trouble (the primal simplex from scratch can stop at "unknown" on a
             # feasible, bounded LP), or presolve reducing the model to nothing: retry from no basis,
-            # without presolve, with the other simplex
+            # without presolve, with the dual simplex, then go back to the primal for later re-solves
             self.highs.clearSolver()
             self.highs.setOptionValue("presolve", "off")
-            self.highs.setOptionValue("simplex_strategy", 4 if self._after_dual else 1)
-            self._after_dual = not self._after_dual
+            self.highs.setOptionValue("simplex_strategy", 1)
             self.highs.run()
             status = self.highs.getModelStatus()
+            self.highs.setOptionValue("simplex_strategy", 4)
         if status == highspy.HighsModelStatus.kUnbounded:
             return Optimum(math.inf if maximise else -math.inf, None, np.array([], dtype=int))
         if status == highspy.HighsModelStatus.kInfeasible:

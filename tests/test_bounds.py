@@ -1,5 +1,6 @@
 """The fast bounds (propagation, implied rows dropped, LP certification) equal one LP per month and side
 over every row of the ledger."""
+import os
 from pathlib import Path
 
 import numpy as np
@@ -126,18 +127,30 @@ def test_a_looser_ratio_row_is_dominated_and_other_rows_are_not():
     assert subset[dominated_rows(matrix, row_lo, row_hi, subset)].tolist() == [0, 3]
 
 
-def test_lp_threads_do_not_change_the_bounds_or_their_claims(monkeypatch):
-    """Groups are solved on a thread per core; one thread must give exactly the same answer."""
-    from magnet_briefing import lp as lp_module
+def test_worker_processes_do_not_change_the_bounds_or_their_claims(monkeypatch):
+    """Groups are shared out between forked worker processes; solving them all in this process
+    must give exactly the same answer, each group's bounds on its own months."""
+    from magnet_briefing import parallel
     claims = pd.concat([random_claims(seed).assign(series=f"magnets/S{seed}") for seed in range(6)],
                        ignore_index=True)
     system = build_system(claims)
+    monkeypatch.setattr(parallel, "MIN_PROBLEMS_PER_WORKER", 1)
     answers = []
-    for threads in (1, 3):
-        monkeypatch.setattr(lp_module, "usable_cores", lambda threads=threads: threads)
+    for cores in (1, 3):
+        monkeypatch.setattr(parallel, "usable_cores", lambda cores=cores: cores)
         answers.append(ledger_bounds(system))
+    assert parallel.worker_count(system.component.max() + 1) == 3  # so the workers really share the groups
     one, several = answers
-    assert system.component.max() >= 5  # several groups, so the threads really share them
     np.testing.assert_array_equal(one.low, several.low)
     np.testing.assert_array_equal(one.high, several.high)
     assert (one.support.matrix != several.support.matrix).nnz == 0
+
+
+def test_solve_each_keeps_the_order_of_the_problems(monkeypatch):
+    from magnet_briefing import parallel
+    monkeypatch.setattr(parallel, "MIN_PROBLEMS_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    offset = 1000  # a closure: forked workers inherit it
+    answers = parallel.solve_each(lambda p: (p + offset, os.getpid()), list(range(37)))
+    assert [a for a, _ in answers] == list(range(1000, 1037))
+    assert os.getpid() not in {pid for _, pid in answers}  # solved in the workers
