@@ -37,8 +37,8 @@ def _targets(system: System, claims: np.ndarray, mid: np.ndarray):
         reference = float(np.sum(mid[previous])) or 1.0
         half = (arrays.hi[k] - arrays.lo[k]) / 2 if np.isfinite(arrays.hi[k]) else 0.0
         scale = max(half * reference, 1e-3 * max(reference, 1.0))
-        yield (np.r_[current, previous], np.r_[np.ones(len(current)), np.full(len(previous), -arrays.central[k])],
-               0.0, scale)
+        yield (np.concatenate((current, previous)),
+               np.concatenate((np.ones(len(current)), np.full(len(previous), -arrays.central[k]))), 0.0, scale)
 
 
 def central_points(system: System, bounds: LedgerBounds, point: np.ndarray, bounded: np.ndarray,

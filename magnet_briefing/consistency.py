@@ -229,9 +229,9 @@ def explain(claim, fit: SeriesFit | None, others: str, residual: float) -> str:
 
 def consistency_table(claims: pd.DataFrame, dropped: set[str], fit: LedgerFit, fits) -> pd.DataFrame:
     """consistency.csv: every claim, in ledger order; a set-aside claim gets a reason in plain words."""
-    by_id = dict(zip(fit.system.claims.ids, residuals(fit)))
     ids = claims["claim_id"].to_numpy(dtype=object)
-    residual_of = np.array([by_id.get(c, np.nan) for c in ids], dtype=float)
+    position = pd.Index(fit.system.claims.ids).get_indexer(ids)   # -1: set aside, not in the fit
+    residual_of = np.where(position >= 0, residuals(fit)[position], np.nan)
     status = np.where(np.isin(ids, list(dropped)), "inconsistent", "consistent")
     reason = np.full(len(ids), "", dtype=object)
     set_aside = set_aside_residuals(claims, fit) if dropped else {}

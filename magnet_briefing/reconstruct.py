@@ -227,9 +227,9 @@ def _claim_lists(fit: LedgerFit) -> list[str]:
     order = np.lexsort((ids, np.char.str_len(ids)))   # claim_list order: shorter ids first, then by text
     by_column = by_column[:, order].tocsr()
     by_column.sort_indices()
-    ordered = claims.ids[order]
-    indptr, indices = by_column.indptr, by_column.indices
-    return [" ".join(ordered[indices[indptr[c]:indptr[c + 1]]]) for c in range(system.n_cols)]
+    listed = claims.ids[order][by_column.indices].tolist()   # slices of a list join faster than of an array
+    starts = by_column.indptr.tolist()
+    return [" ".join(listed[starts[c]:starts[c + 1]]) for c in range(system.n_cols)]
 
 
 def _range_candidates(fit: LedgerFit, first: int, last: int) -> list[tuple[int, int, int]]:
@@ -266,8 +266,9 @@ def _range_candidates(fit: LedgerFit, first: int, last: int) -> list[tuple[int, 
 
 def _range_records(fit: LedgerFit, first: int, last: int) -> list[tuple]:
     system, claims = fit.system, fit.system.claims
-    level_ranges = {(int(claims.series[k]), int(claims.start[k]), int(claims.end[k])): k
-                    for k in np.flatnonzero((claims.measure == "level") & (claims.start != claims.end))}
+    ranged_levels = np.flatnonzero((claims.measure == "level") & (claims.start != claims.end))
+    level_ranges = dict(zip(zip(claims.series[ranged_levels].tolist(), claims.start[ranged_levels].tolist(),
+                                claims.end[ranged_levels].tolist()), ranged_levels.tolist()))
     records = []
     for series, start, end in _range_candidates(fit, first, last):
         columns = system.column(np.full(end - start + 1, series), np.arange(start, end + 1))

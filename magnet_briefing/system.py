@@ -150,7 +150,8 @@ def series_windows(arrays: ClaimArrays) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _rank_rows(arrays: ClaimArrays, first: np.ndarray):
-    """Row parts of every ranking: the earlier period (+1) against the ranked one (-1)."""
+    """Row parts of every ranking: the earlier period (+1) against the ranked one (-1); and each
+    row's place among its claim's rows (the latest earlier period first)."""
     k = np.flatnonzero(arrays.rank)
     start, end = arrays.start[k], arrays.end[k]
     length = end - start + 1
@@ -163,7 +164,7 @@ def _rank_rows(arrays: ClaimArrays, first: np.ndarray):
     at_least = (other == arrays.since[k][claim]) == higher
     lo = np.where(at_least, 0.0, -np.inf)
     hi = np.where(at_least, np.inf, 0.0)
-    return k[claim], other, length[claim], start[claim], -np.ones(len(claim)), lo, hi
+    return k[claim], back - 1, other, length[claim], start[claim], -np.ones(len(claim)), lo, hi
 
 
 def build_system(claims: pd.DataFrame) -> System:
@@ -174,41 +175,47 @@ def build_system(claims: pd.DataFrame) -> System:
     length = arrays.end - arrays.start + 1
     # levels: one row over the stated months
     lev = np.flatnonzero(arrays.measure == "level")
-    parts = [(lev, arrays.start[lev], length[lev], arrays.start[lev], np.zeros(len(lev)),
+    zeros = np.zeros(len(lev), dtype=np.int64)
+    parts = [(lev, zeros, arrays.start[lev], length[lev], arrays.start[lev], np.zeros(len(lev)),
               arrays.lo[lev], arrays.hi[lev])]
-    # growth: current >= r_lo * previous, and current <= r_hi * previous when r_hi is finite
+    # growth: current >= r_lo * previous, and then current <= r_hi * previous when r_hi is finite
     gro = np.flatnonzero(arrays.lag > 0)
     previous = arrays.start[gro] - arrays.lag[gro]
-    parts.append((gro, arrays.start[gro], length[gro], previous, -arrays.lo[gro],
-                  np.zeros(len(gro)), np.full(len(gro), np.inf)))
+    parts.append((gro, np.zeros(len(gro), dtype=np.int64), arrays.start[gro], length[gro], previous,
+                  -arrays.lo[gro], np.zeros(len(gro)), np.full(len(gro), np.inf)))
     capped = gro[np.isfinite(arrays.hi[gro])]
-    parts.append((capped, arrays.start[capped], length[capped], arrays.start[capped] - arrays.lag[capped],
-                  -arrays.hi[capped], np.full(len(capped), -np.inf), np.zeros(len(capped))))
+    parts.append((capped, np.ones(len(capped), dtype=np.int64), arrays.start[capped], length[capped],
+                  arrays.start[capped] - arrays.lag[capped], -arrays.hi[capped], np.full(len(capped), -np.inf),
+                  np.zeros(len(capped))))
     parts.append(_rank_rows(arrays, first))
-    row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi = (np.concatenate(p) for p in zip(*parts))
-    row_claim = row_claim.astype(np.int64)
-    # order rows by claim, as the ledger lists them
-    order = np.argsort(row_claim, kind="stable")
-    row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi = (
-        v[order] for v in (row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi))
+    # rows ordered by claim, as the ledger lists them: each part's rows go straight to their place
+    rows_per_claim = sum(np.bincount(claim, minlength=len(arrays.ids)) for claim, *_ in parts)
+    first_row = np.cumsum(rows_per_claim) - rows_per_claim
+    n_rows = int(rows_per_claim.sum())
+    row_claim, a_start, a_len, b_start = (np.empty(n_rows, dtype=np.int64) for _ in range(4))
+    b_coef, row_lo, row_hi = (np.empty(n_rows) for _ in range(3))
+    for claim, place, *fields in parts:
+        at = first_row[claim] + place
+        for column, values in zip((row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi), (claim, *fields)):
+            column[at] = values
     b_len = np.where(b_coef != 0, a_len, 0)  # the previous period is as long as the current one
-    n_rows = len(row_claim)
-    # each row's entries in order: its current period (coefficient 1), then the earlier one
+    # each row's entries in order: its current period (coefficient 1), then the earlier one;
+    # an entry's column is its month's offset within its series' block of columns
     seg_start = np.empty(2 * n_rows, dtype=np.int64)
     seg_len = np.empty(2 * n_rows, dtype=np.int64)
     seg_coef = np.empty(2 * n_rows)
-    seg_start[0::2], seg_start[1::2] = a_start, b_start
+    block_shift = (offset - first)[arrays.series[row_claim]]
+    seg_start[0::2], seg_start[1::2] = a_start + block_shift, b_start + block_shift
+    del block_shift
     seg_len[0::2], seg_len[1::2] = a_len, b_len
     seg_coef[0::2], seg_coef[1::2] = 1.0, b_coef
-    segment, month = _expand(seg_start, seg_len)
-    series = arrays.series[row_claim[segment // 2]]
-    month -= first[series]
-    month += offset[series]
-    del series
     n_cols = int(offset[-1] + n_months[-1]) if len(offset) else 0
     indptr = np.r_[0, np.cumsum(a_len + b_len)]
-    matrix = sparse.csr_matrix((seg_coef[segment], month.astype(np.int32), indptr), shape=(n_rows, n_cols))
-    del segment, month
+    n_entries = int(indptr[-1])
+    # consecutive runs start..start+len-1: one repeat of (start - where the run begins) plus a count
+    month = np.repeat(seg_start - (np.cumsum(seg_len) - seg_len), seg_len) + np.arange(n_entries)
+    matrix = sparse.csr_matrix((np.repeat(seg_coef, seg_len), month.astype(np.int32), indptr), shape=(n_rows, n_cols))
+    del month
     if (b_len > 0).any() and ((b_len > 0) & (np.abs(a_start - b_start) < a_len)).any():
         matrix.sum_duplicates()  # a growth rate over a range whose earlier period overlaps it
     matrix.eliminate_zeros()  # "under 0%" leaves a zero coefficient, which bounds nothing
