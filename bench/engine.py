@@ -257,7 +257,7 @@ class WorkerMemory:
     only its own pages are added to the parent's peak RSS (a slight overestimate: the two peaks
     need not coincide)."""
 
-    INTERVAL_SECONDS = 0.1  # reading a worker's smaps is not free: every 20 ms cost 10% of the run
+    INTERVAL_SECONDS = 0.5  # reading a worker's smaps is not free: every 0.1 s cost 10% of the run
 
     def __init__(self):
         self.peak_bytes = 0

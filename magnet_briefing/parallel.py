@@ -1,10 +1,9 @@
 """Independent problems solved on every usable core, in forked worker processes.
 
-The groups of months are independent, so a large ledger's LPs are shared out between one
-process per core. Processes, not threads: CLP holds the GIL while it solves. Workers are
-forked, so they inherit the ledger's arrays instead of receiving copies, and send back only
-their answers. A small ledger (the briefing's own) is solved in this process: forking would
-cost more than it saves.
+Series are independent, so a large ledger's bounds are computed in slices of series, shared
+out between one process per core. Processes, not threads: CLP holds the GIL while it solves,
+and so does most of the array code around it. Workers are forked, so they inherit the ledger's
+arrays instead of receiving copies, and send back only their answers.
 """
 from __future__ import annotations
 
@@ -13,8 +12,6 @@ import os
 import threading
 
 MAX_WORKERS = 8           # a container may see every core of its host
-MIN_PROBLEMS_PER_WORKER = 32
-CHUNKS_PER_WORKER = 4     # several chunks per worker even out groups of unequal cost
 
 _lock = threading.Lock()  # the task below is process-global while a pool runs
 _task: tuple | None = None
@@ -26,34 +23,30 @@ def usable_cores() -> int:
     return min(cores, MAX_WORKERS)
 
 
-def worker_count(n_problems: int) -> int:
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(usable_cores(), n_problems // MIN_PROBLEMS_PER_WORKER))
+def available_workers() -> int:
+    """How many worker processes solve_each may fork: one per usable core (1: solve in this process)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.parent_process() is not None:
+        return 1  # no fork here, or already a worker: never fork from a worker
+    return usable_cores()
 
 
-def _solve_chunk(k: int) -> list:
-    solve, chunks = _task
-    return [solve(p) for p in chunks[k]]
+def _solve(k: int):
+    solve, problems = _task
+    return solve(problems[k])
 
 
-def solve_each(solve, problems: list) -> list:
-    """solve(p) for every problem, answers in the order of `problems` (the same answers, whatever
-    the number of workers). `solve` may be a closure: forked workers inherit it."""
+def solve_each(solve, problems: list, workers: int) -> list:
+    """solve(p) for every problem, answers in the order of `problems`, on up to `workers` forked
+    processes (the same answers whatever their number). `solve` may be a closure: the workers
+    inherit it, and only the problems' indices and the answers travel between processes."""
     global _task
-    workers = worker_count(len(problems))
+    workers = min(workers, len(problems))
     if workers <= 1:
         return [solve(p) for p in problems]
-    n_chunks = workers * CHUNKS_PER_WORKER
-    chunks = [problems[k::n_chunks] for k in range(n_chunks)]  # interleaved: neighbours cost alike
     with _lock:
-        _task = (solve, chunks)
+        _task = (solve, problems)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                solved = pool.map(_solve_chunk, range(n_chunks), chunksize=1)
+                return pool.map(_solve, range(len(problems)), chunksize=1)
         finally:
             _task = None
-    answers = [None] * len(problems)
-    for k, part in enumerate(solved):
-        answers[k::n_chunks] = part
-    return answers

@@ -198,11 +198,13 @@ def build_system(claims: pd.DataFrame) -> System:
         at = first_row[claim] + place
         for column, values in zip((row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi), (claim, *fields)):
             column[at] = values
+    del parts, first_row
     b_len = np.where(b_coef != 0, a_len, 0)  # the previous period is as long as the current one
     # each row's entries in order: its current period (coefficient 1), then the earlier one;
     # an entry's column is its month's offset within its series' block of columns
-    seg_start = np.empty(2 * n_rows, dtype=np.int64)
-    seg_len = np.empty(2 * n_rows, dtype=np.int64)
+    # (int32 throughout: a ledger has far fewer than 2**31 columns and entries)
+    seg_start = np.empty(2 * n_rows, dtype=np.int32)
+    seg_len = np.empty(2 * n_rows, dtype=np.int32)
     seg_coef = np.empty(2 * n_rows)
     block_shift = (offset - first)[arrays.series[row_claim]]
     seg_start[0::2], seg_start[1::2] = a_start + block_shift, b_start + block_shift
@@ -213,9 +215,14 @@ def build_system(claims: pd.DataFrame) -> System:
     indptr = np.r_[0, np.cumsum(a_len + b_len)]
     n_entries = int(indptr[-1])
     # consecutive runs start..start+len-1: one repeat of (start - where the run begins) plus a count
-    month = np.repeat(seg_start - (np.cumsum(seg_len) - seg_len), seg_len) + np.arange(n_entries)
-    matrix = sparse.csr_matrix((np.repeat(seg_coef, seg_len), month.astype(np.int32), indptr), shape=(n_rows, n_cols))
-    del month
+    seg_start -= np.cumsum(seg_len, dtype=np.int32) - seg_len
+    month = np.repeat(seg_start, seg_len)
+    del seg_start
+    month += np.arange(n_entries, dtype=np.int32)
+    coefficient = np.repeat(seg_coef, seg_len)
+    del seg_coef, seg_len
+    matrix = sparse.csr_matrix((coefficient, month, indptr), shape=(n_rows, n_cols))
+    del coefficient, month
     if (b_len > 0).any() and ((b_len > 0) & (np.abs(a_start - b_start) < a_len)).any():
         matrix.sum_duplicates()  # a growth rate over a range whose earlier period overlaps it
     matrix.eliminate_zeros()  # "under 0%" leaves a zero coefficient, which bounds nothing

@@ -127,30 +127,36 @@ def test_a_looser_ratio_row_is_dominated_and_other_rows_are_not():
     assert subset[dominated_rows(matrix, row_lo, row_hi, subset)].tolist() == [0, 3]
 
 
-def test_worker_processes_do_not_change_the_bounds_or_their_claims(monkeypatch):
-    """Groups are shared out between forked worker processes; solving them all in this process
-    must give exactly the same answer, each group's bounds on its own months."""
-    from magnet_briefing import parallel
+def test_slices_of_series_in_worker_processes_give_the_same_bounds_claims_and_groups(monkeypatch):
+    """A large ledger is bounded in slices of series, in forked workers; in one piece, in this
+    process, it must give exactly the same bounds, supporting rows and groups of months."""
+    from magnet_briefing import bounds as bounds_module, parallel
     claims = pd.concat([random_claims(seed).assign(series=f"magnets/S{seed}") for seed in range(6)],
                        ignore_index=True)
     system = build_system(claims)
-    monkeypatch.setattr(parallel, "MIN_PROBLEMS_PER_WORKER", 1)
+    monkeypatch.setattr(bounds_module, "MIN_ROWS_PER_WORKER", 1)
     answers = []
     for cores in (1, 3):
         monkeypatch.setattr(parallel, "usable_cores", lambda cores=cores: cores)
         answers.append(ledger_bounds(system))
-    assert parallel.worker_count(system.component.max() + 1) == 3  # so the workers really share the groups
+    assert len(bounds_module.series_slices(system, 3 * bounds_module.SLICES_PER_WORKER)) >= 3
     one, several = answers
     np.testing.assert_array_equal(one.low, several.low)
     np.testing.assert_array_equal(one.high, several.high)
+    np.testing.assert_array_equal(one.box_lower, several.box_lower)
     assert (one.support.matrix != several.support.matrix).nnz == 0
+
+    def partition(groups):
+        return sorted((tuple(groups.members(g)), tuple(groups.rows_of(g)), groups.matrix_of(g).toarray().tobytes())
+                      for g in range(groups.count) if len(groups.members(g)))
+
+    assert partition(one.groups) == partition(several.groups)
+    assert (one.groups.label >= 0).sum() == (several.groups.label >= 0).sum()
 
 
 def test_solve_each_keeps_the_order_of_the_problems(monkeypatch):
     from magnet_briefing import parallel
-    monkeypatch.setattr(parallel, "MIN_PROBLEMS_PER_WORKER", 1)
-    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
     offset = 1000  # a closure: forked workers inherit it
-    answers = parallel.solve_each(lambda p: (p + offset, os.getpid()), list(range(37)))
+    answers = parallel.solve_each(lambda p: (p + offset, os.getpid()), list(range(37)), workers=2)
     assert [a for a, _ in answers] == list(range(1000, 1037))
     assert os.getpid() not in {pid for _, pid in answers}  # solved in the workers
