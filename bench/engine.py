@@ -5,15 +5,11 @@ do (rounded tonnes or millions of kilograms, rounded growth rates, hedged words,
 year-to-date totals and their change, highest/lowest-since rankings). They come from the truth, so
 every claim is consistent and the truth lies inside every month's bounds; a sample is checked.
 
-Each size is solved in a fresh process, so its peak RSS is its own: once by one reconstruct() call
-(claims loaded before the clock starts; the engine forks a worker per core for the group LPs, and
-their private memory is added to the peak), and once split by series over WORKERS processes
-(series are independent in the engine). Split, each worker is pinned to its own core, so its
-engine forks no workers of its own, and loads its own series from disk inside the timing, as a
-deployment on both cores would; the split files are written beforehand, like the whole one.
-The peak RSS of a split solve is the sum over the parent and the workers. A solve the previous size
-projects (linearly) past MAX_SOLVE_SECONDS is not run but shown as "~N s?";
-BENCH_ENGINE_MAX_SECONDS=inf runs every size.
+Each size is solved by one reconstruct() call in a fresh process, the claims loaded before the
+clock starts. The engine bounds slices of series in a forked worker per core; the peak memory is
+the process's peak RSS plus the workers' own pages (sampled), since a forked worker's RSS also
+counts every page it shares with its parent. A solve the previous size projects (linearly) past
+MAX_SOLVE_SECONDS is not run but shown as "~N s?"; BENCH_ENGINE_MAX_SECONDS=inf runs every size.
 """
 from __future__ import annotations
 
@@ -26,9 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -37,13 +31,13 @@ import psutil
 
 from bench import print_table
 from magnet_briefing.engine import reconstruct
+from magnet_briefing.parallel import usable_cores
 from magnet_briefing.paths import PROJECT_ROOT
 
 SEED = 20250801
 FIRST_MONTH = pd.Period("2016-01", freq="M")
 MONTHS = 120
 SIZES = (100, 300, 1000)
-WORKERS = 2
 TARGET_SECONDS = 10.0
 TARGET_BYTES = 1 << 30
 SANITY_SERIES = 3
@@ -284,51 +278,23 @@ class WorkerMemory:
         self._thread.join()
 
 
-def _solve_part(part: tuple[str, int]) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Worker: pinned to its own core, load its own series and reconstruct them; only the two
-    tables travel back."""
-    claims_path, core = part
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {core})
-    result = reconstruct(pd.read_pickle(claims_path))
-    return result.monthly, result.consistency, _peak_rss_bytes()
-
-
-def solve_split(part_paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """reconstruct() on disjoint series subsets, one fresh process each, each loading its own part;
-    (monthly, consistency, the workers' summed peak RSS)."""
-    with ProcessPoolExecutor(len(part_paths), mp_context=get_context("spawn")) as pool:
-        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
-        solved = list(pool.map(_solve_part, [(path, cores[k % len(cores)]) for k, path in enumerate(part_paths)]))
-    monthly = pd.concat([m for m, _, _ in solved], ignore_index=True).sort_values(["series"], kind="stable")
-    consistency = pd.concat([c for _, c, _ in solved], ignore_index=True)
-    return monthly, consistency, sum(peak for _, _, peak in solved)
-
-
-def solve_in_process(*paths: str) -> None:
-    """Run in a fresh interpreter and print JSON (seconds, peak bytes). One path: load the claims,
-    then time reconstruct(). Several: time the workers, which load their own parts."""
-    if len(paths) == 1:
-        claims = pd.read_pickle(paths[0])
-        with WorkerMemory() as workers:
-            started = time.perf_counter()
-            reconstruct(claims)
-            seconds = time.perf_counter() - started
-        worker_peaks = workers.peak_bytes
-    else:
+def solve_in_process(path: str) -> None:
+    """Run in a fresh interpreter: load the claims, time reconstruct(), print JSON (seconds, peak bytes)."""
+    claims = pd.read_pickle(path)
+    with WorkerMemory() as workers:
         started = time.perf_counter()
-        _, _, worker_peaks = solve_split(list(paths))
+        reconstruct(claims)
         seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "peak_bytes": _peak_rss_bytes() + worker_peaks}))
+    print(json.dumps({"seconds": seconds, "peak_bytes": _peak_rss_bytes() + workers.peak_bytes}))
 
 
-def measure(claims_paths: list[Path]) -> dict:
-    """Solve the pickled claims (one file, or one per worker) in a fresh interpreter; {seconds, peak_bytes}."""
+def measure(claims_path: Path) -> dict:
+    """Solve the pickled claims in a fresh interpreter; {seconds, peak_bytes}."""
     command = [sys.executable, "-c", "import sys; from bench.engine import solve_in_process; "
-               "solve_in_process(*sys.argv[1:])", *map(str, claims_paths)]
+               "solve_in_process(sys.argv[1])", str(claims_path)]
     done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
     if done.returncode:
-        raise RuntimeError(f"solving {claims_paths[0].name} with {len(claims_paths)} workers failed:\n{done.stderr}")
+        raise RuntimeError(f"solving {claims_path.name} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -348,40 +314,33 @@ def _per_series(measured: dict, series: int) -> str:
     return f"{measured['seconds'] / series * 1000:,.0f} ms" if "seconds" in measured else ""
 
 
-def _solve_sizes(claims: pd.DataFrame, names: list[str], budget: float) -> dict[tuple[int, int], dict]:
-    """(series, workers) -> {seconds, peak_bytes}, or {projected} when the previous size projects it past `budget`."""
-    results: dict[tuple[int, int], dict] = {}
+def _solve_sizes(claims: pd.DataFrame, names: list[str], budget: float) -> dict[int, dict]:
+    """series -> {seconds, peak_bytes}, or {projected} when the previous size projects it past `budget`."""
+    results: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
         for size in SIZES:
-            whole = Path(tmp) / f"claims-{size}.pkl"
-            claims[claims["series"].isin(names[:size])].to_pickle(whole)
-            # series alternate between workers, which balances the load
-            parts = [Path(tmp) / f"claims-{size}-part{w}.pkl" for w in range(WORKERS)]
-            for w, part in enumerate(parts):
-                claims[claims["series"].isin(names[:size][w::WORKERS])].to_pickle(part)
-            for workers, paths in ((1, [whole]), (WORKERS, parts)):
-                done = [n for n in SIZES if "seconds" in results.get((n, workers), {})]
-                projected = results[done[-1], workers]["seconds"] / done[-1] * size if done else 0.0
-                results[size, workers] = measure(paths) if projected <= budget else {"projected": projected}
+            path = Path(tmp) / f"claims-{size}.pkl"
+            claims[claims["series"].isin(names[:size])].to_pickle(path)
+            done = [n for n in SIZES if "seconds" in results.get(n, {})]
+            projected = results[done[-1]]["seconds"] / done[-1] * size if done else 0.0
+            results[size] = measure(path) if projected <= budget else {"projected": projected}
     return results
 
 
-def _target_rows(results: dict[tuple[int, int], dict]) -> list[tuple[str, str, str, str]]:
+def _target_rows(results: dict[int, dict]) -> list[tuple[str, str, str, str]]:
     largest, smallest = max(SIZES), min(SIZES)
-    rows = []
-    for workers in (1, WORKERS):
-        at_scale, small = results[largest, workers], results[smallest, workers]
-        label = f"{largest:,} series, " + ("one call" if workers == 1 else f"split over {workers} processes")
-        seconds = at_scale.get("seconds", at_scale.get("projected"))
-        verdict = "OVER" if seconds > TARGET_SECONDS else "ok" if "seconds" in at_scale else "not run"
-        rows.append((f"{label}: time", _seconds(at_scale), f"<= {TARGET_SECONDS:.0f} s", verdict))
-        if "peak_bytes" in at_scale:
-            rows.append((f"{label}: peak memory", _megabytes(at_scale), f"<= {TARGET_BYTES / 2**30:.0f} GB",
-                         "ok" if at_scale["peak_bytes"] <= TARGET_BYTES else "OVER"))
-        if "seconds" in at_scale and "seconds" in small:
-            growth = (at_scale["seconds"] / largest) / (small["seconds"] / smallest)
-            rows.append((f"{label}: per-series time / at {smallest:,} series", f"{growth:.2f}x",
-                         f"<= {MAX_GROWTH:.2f}x", "linear" if growth <= MAX_GROWTH else "GROWS"))
+    at_scale, small = results[largest], results[smallest]
+    label = f"{largest:,} series"
+    seconds = at_scale.get("seconds", at_scale.get("projected"))
+    verdict = "OVER" if seconds > TARGET_SECONDS else "ok" if "seconds" in at_scale else "not run"
+    rows = [(f"{label}: time", _seconds(at_scale), f"<= {TARGET_SECONDS:.0f} s", verdict)]
+    if "peak_bytes" in at_scale:
+        rows.append((f"{label}: peak memory", _megabytes(at_scale), f"<= {TARGET_BYTES / 2**30:.0f} GB",
+                     "ok" if at_scale["peak_bytes"] <= TARGET_BYTES else "OVER"))
+    if "seconds" in at_scale and "seconds" in small:
+        growth = (at_scale["seconds"] / largest) / (small["seconds"] / smallest)
+        rows.append((f"{label}: per-series time / at {smallest:,} series", f"{growth:.2f}x",
+                     f"<= {MAX_GROWTH:.2f}x", "linear" if growth <= MAX_GROWTH else "GROWS"))
     return rows
 
 
@@ -395,15 +354,10 @@ def main() -> None:
           f"({len(claims) / len(names) / MONTHS:.2f} per series-month, seed {SEED}), generated in {generated:.1f} s")
     print(sanity_line(claims, truths))
     results = _solve_sizes(claims, names, budget)
-    rows = []
-    for size in SIZES:
-        one, split = results[size, 1], results[size, WORKERS]
-        count = int(claims["series"].isin(names[:size]).sum())
-        rows.append((f"{size:,}", f"{count:,}", _seconds(one), _megabytes(one), _per_series(one, size),
-                     _seconds(split), _megabytes(split), _per_series(split, size)))
-    header = ("series", "claims", "one call", "peak memory", "per series",
-              f"split over {WORKERS}", "peak RSS (sum)", "per series")
-    print("Peak memory of one call: its peak RSS plus the private pages of the LP workers it forks.")
-    print_table(f"Engine scale: reconstruct(claims), each size in a fresh process "
-                f"(~N s? = projected, not run: over {budget:,.0f} s)", header, rows, "<>>>>>>>")
+    rows = [(f"{size:,}", f"{int(claims['series'].isin(names[:size]).sum()):,}", _seconds(results[size]),
+             _megabytes(results[size]), _per_series(results[size], size)) for size in SIZES]
+    print_table(f"Engine scale: one reconstruct(claims) call per size, in a fresh process, on {usable_cores()} "
+                f"cores (~N s? = projected, not run: over {budget:,.0f} s)",
+                ("series", "claims", "time", "peak memory", "per series"), rows, "<>>>>")
+    print("peak memory: the process's peak RSS plus its forked workers' own pages (sampled)")
     print_table("Targets", ("measure", "value", "target", ""), _target_rows(results), "<><<")
