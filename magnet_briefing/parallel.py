@@ -10,6 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 MAX_WORKERS = 8           # a container may see every core of its host
 
@@ -38,7 +40,8 @@ def _solve(k: int):
 def solve_each(solve, problems: list, workers: int) -> list:
     """solve(p) for every problem, answers in the order of `problems`, on up to `workers` forked
     processes (the same answers whatever their number). `solve` may be a closure: the workers
-    inherit it, and only the problems' indices and the answers travel between processes."""
+    inherit it, and only the problems' indices and the answers travel between processes. A worker
+    that dies (killed, out of memory) stops the whole call with an error rather than a hang."""
     global _task
     workers = min(workers, len(problems))
     if workers <= 1:
@@ -46,7 +49,10 @@ def solve_each(solve, problems: list, workers: int) -> list:
     with _lock:
         _task = (solve, problems)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return pool.map(_solve, range(len(problems)), chunksize=1)
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(_solve, range(len(problems))))
+        except BrokenProcessPool:
+            raise RuntimeError(f"a worker process died (killed, or out of memory?) while solving "
+                               f"{len(problems)} problems on {workers} processes") from None
         finally:
             _task = None

@@ -160,3 +160,16 @@ def test_solve_each_keeps_the_order_of_the_problems(monkeypatch):
     answers = parallel.solve_each(lambda p: (p + offset, os.getpid()), list(range(37)), workers=2)
     assert [a for a, _ in answers] == list(range(1000, 1037))
     assert os.getpid() not in {pid for _, pid in answers}  # solved in the workers
+
+
+def test_a_worker_that_dies_stops_solve_each_with_an_error_not_a_hang():
+    from magnet_briefing import parallel
+
+    def solve(p):
+        if p == 3:
+            os._exit(9)  # as the kernel's out-of-memory killer would
+        return p
+
+    with pytest.raises(RuntimeError, match="worker process died"):
+        parallel.solve_each(solve, list(range(8)), workers=2)
+    assert parallel.solve_each(lambda p: p * 2, [1, 2, 3], workers=2) == [2, 4, 6]  # and the next call works
