@@ -276,12 +276,11 @@ def _certify(matrix, row_lo, row_hi, lower, upper, cols, rows):
         """Settle the months whose proposed bound this feasible point reaches; how many were settled."""
         if x is None:
             return 0
+        reach = ATTAINED * np.maximum(1.0, np.abs(x))
         count = 0
+        # an infinite proposal is never within reach of a point
         for side, proposal, settled in ((0, lower, low), (1, upper, high)):
-            still_open = np.flatnonzero(np.isnan(settled))
-            near = x[still_open]
-            # an infinite proposal is never within reach of a point
-            hit = still_open[np.abs(near - proposal[still_open]) <= ATTAINED * np.maximum(1.0, np.abs(near))]
+            hit = np.flatnonzero(np.isnan(settled) & (np.abs(x - proposal) <= reach))
             if len(hit):
                 settled[hit] = proposal[hit]
                 via_cols.append(cols[hit])
