@@ -155,7 +155,8 @@ def ledger_bounds(system: System) -> LedgerBounds:
 
 @dataclass(frozen=True)
 class SeriesSlice:
-    """Consecutive series: their columns first:stop, and their rows (in ledger order)."""
+    """Consecutive series: their columns first:stop, and their rows (series by series, in ledger order
+    within each; the answers do not depend on that order across series)."""
     first: int
     stop: int
     rows: np.ndarray

@@ -173,3 +173,17 @@ def test_a_worker_that_dies_stops_solve_each_with_an_error_not_a_hang():
     with pytest.raises(RuntimeError, match="worker process died"):
         parallel.solve_each(solve, list(range(8)), workers=2)
     assert parallel.solve_each(lambda p: p * 2, [1, 2, 3], workers=2) == [2, 4, 6]  # and the next call works
+
+
+def test_the_worker_count_can_be_held_to_one_and_never_nests(monkeypatch):
+    from magnet_briefing import parallel
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
+    assert parallel.available_workers() == 4
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    assert parallel.available_workers() == 1
+    assert parallel.solve_each(lambda p: os.getpid(), [1, 2, 3], workers=4) == [os.getpid()] * 3
+    monkeypatch.delenv(parallel.WORKERS_VARIABLE)
+    # inside a worker, a nested call solves in that worker (forking again would deadlock on the lock)
+    inner = parallel.solve_each(lambda p: parallel.solve_each(lambda q: os.getpid(), [1, 2], workers=2),
+                                [0, 1], workers=2)
+    assert all(len(set(pids)) == 1 and pids[0] != os.getpid() for pids in inner)

@@ -255,3 +255,17 @@ def test_a_ledger_bounded_in_slices_by_worker_processes_reconstructs_as_in_one_p
     pd.testing.assert_frame_equal(one.monthly, sliced.monthly)
     pd.testing.assert_frame_equal(one.consistency, sliced.consistency)
     assert one.consistency.set_index("claim_id").loc["x1", "status"] == "inconsistent"
+
+
+def test_a_contradiction_only_an_lp_finds_is_set_aside_not_a_crash():
+    """A year-to-date total 0.3% too high: each row holds against the propagated bounds, only the
+    group's LP finds them incompatible. CLP reports such models with a code its Python binding
+    cannot name (an IndexError once); HiGHS must take over and the claim be set aside."""
+    from tests.test_bounds import random_claims
+    claims = random_claims(6)
+    ranged = claims.index[(claims["measure"] == "level") & (claims["start"] != claims["end"])][0]
+    value = round(float(claims.at[ranged, "value"]) * 1.003)
+    claims.at[ranged, "value"], claims.at[ranged, "value_text"] = float(value), str(value)
+    status = reconstruct(claims).consistency.set_index("claim_id")["status"]
+    assert status[claims.at[ranged, "claim_id"]] == "inconsistent"
+    assert (status == "inconsistent").sum() == 1

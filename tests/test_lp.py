@@ -95,4 +95,11 @@ def test_the_warm_lp_names_the_binding_rows_and_leaves_infeasibility_to_highs():
     contradictory = warm(rows + [([0], [1.0], 11.0, math.inf)], [0.0, 1.0], [math.inf, math.inf])
     answer = contradictory.optimise(np.array([1.0, 0.0]), maximise=False)
     assert answer.infeasible and answer.x is None
-    assert contradictory._fallback is not None  # HiGHS had the last word
+    assert contradictory.on_highs  # HiGHS had the last word, and keeps it
+
+
+def test_a_model_with_an_empty_last_column_is_solved_whole():
+    """CLP sizes a model from its largest index; a column no row touches must not be lost."""
+    lp = warm([([0, 1], [1.0, 1.0], 2.0, 4.0)], [0.0, 0.0, 1.0], [math.inf, math.inf, 3.0])
+    assert lp.optimise(np.array([0.0, 0.0, 1.0]), maximise=True).value == pytest.approx(3.0)
+    assert lp.optimise(np.array([1.0, 1.0, 1.0]), maximise=False).value == pytest.approx(3.0)

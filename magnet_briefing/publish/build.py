@@ -20,6 +20,7 @@ from ..edition import headline, write_tables
 from ..ledger import Ledger
 from ..parameters import EditionParameters, ParameterError, resolve
 from ..paths import NOTEBOOK, REPORTS_ROOT
+from ..parallel import WORKERS_VARIABLE
 from ..periods import parse_month
 from . import folders
 from . import pdf as pdf_stage
@@ -193,6 +194,11 @@ def edition_months(params: dict, ledger: Ledger) -> list[str]:
     return [str(month) for month in months]
 
 
+def _engine_in_one_process() -> None:
+    """The editions already run one per core: their kernels must not fork engine workers on top."""
+    os.environ[WORKERS_VARIABLE] = "1"
+
+
 def _build_month(params: dict, month: str, ledger: Ledger, reports_root: Path, notebook: Path) -> EditionOutcome:
     started = time.perf_counter()
 
@@ -226,7 +232,7 @@ def build_editions(params: dict, ledger: Ledger, *, months: list[str] | None = N
     say(f"==> Building {len(months)} editions ({months[0]} to {months[-1]}) with {workers} workers")
     outcomes = []
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_engine_in_one_process) as pool:
         futures = {pool.submit(_build_month, params, month, ledger, reports_root, Path(notebook)): month
                    for month in months}
         for done, future in enumerate(as_completed(futures), start=1):
