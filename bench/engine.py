@@ -247,7 +247,7 @@ def _peak_rss_bytes() -> int:
 
 class WorkerMemory:
     """Peak private memory (USS) of this process's forked workers, sampled: the engine forks one
-    per core for the LPs. A forked worker's RSS counts every page it shares with its parent, so
+    per core to bound slices of series. A forked worker's RSS counts every page it shares with its parent, so
     only its own pages are added to the parent's peak RSS (a slight overestimate: the two peaks
     need not coincide)."""
 

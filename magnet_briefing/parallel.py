@@ -13,6 +13,7 @@ import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 MAX_WORKERS = 8           # a container may see every core of its host
 WORKERS_VARIABLE = "MAGNET_BRIEFING_WORKERS"  # set to 1 to keep the engine in one process
@@ -25,7 +26,7 @@ _task: tuple | None = None
 def _cgroup_cores() -> int | None:
     """The CPU quota of this container (cgroup v2 cpu.max), in whole cores; None if unlimited."""
     try:
-        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
         return None if quota == "max" else max(1, -(-int(quota) // int(period)))
     except (OSError, ValueError):
         return None

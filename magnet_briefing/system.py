@@ -175,8 +175,7 @@ def build_system(claims: pd.DataFrame) -> System:
     length = arrays.end - arrays.start + 1
     # levels: one row over the stated months
     lev = np.flatnonzero(arrays.measure == "level")
-    zeros = np.zeros(len(lev), dtype=np.int64)
-    parts = [(lev, zeros, arrays.start[lev], length[lev], arrays.start[lev], np.zeros(len(lev)),
+    parts = [(lev, np.zeros(len(lev), dtype=np.int64), arrays.start[lev], length[lev], arrays.start[lev], np.zeros(len(lev)),
               arrays.lo[lev], arrays.hi[lev])]
     # growth: current >= r_lo * previous, and then current <= r_hi * previous when r_hi is finite
     gro = np.flatnonzero(arrays.lag > 0)
