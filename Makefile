@@ -4,30 +4,43 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
-MONTH ?=
-DATA ?=
-REPORT_ARGS := $(if $(MONTH),--month $(MONTH)) $(if $(DATA),--data $(DATA))
 
-.PHONY: setup report editions test bench lab clean
+# A value as one shell word, whatever it holds: single-quoted, each ' written as '\''. Values are
+# taken with $(value ...), so make does not expand them either.
+shell_quote = '$(subst ','\'',$(1))'
+REPORT_ARGS := $(if $(value MONTH),--month $(call shell_quote,$(value MONTH))) \
+               $(if $(value DATA),--data $(call shell_quote,$(value DATA)))
+DATA_ARGS := $(if $(value DATA),--data $(call shell_quote,$(value DATA)))
+
+.PHONY: setup report editions test check lint bench lab clean
 
 setup: $(STAMP)
 
-# Rebuilt only when .venv is missing or requirements.txt changed.
-$(STAMP): requirements.txt
+# Rebuilt only when .venv is missing or requirements.txt or pyproject.toml changed.
+$(STAMP): requirements.txt pyproject.toml
 	@echo "==> Setting up $(VENV) from requirements.txt (the first run takes a few minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2> >(grep -v "^WARNING: Location 'file:" >&2)
-	@$(PY) -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'magnet_briefing.pth').write_text('$(CURDIR)\n')"
+	@rm -f $(VENV)/lib/python*/site-packages/magnet_briefing.pth
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e .
 	@touch $(STAMP)
 
 report: $(STAMP)
 	@$(PY) -m magnet_briefing report $(REPORT_ARGS)
 
 editions: $(STAMP)
-	@$(PY) -m magnet_briefing editions $(if $(DATA),--data $(DATA))
+	@$(PY) -m magnet_briefing editions $(DATA_ARGS)
 
-test: $(STAMP)
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check --quiet .
+
+# Everything: lint, then every test, the slow ones (which start kernels and build editions) too.
+test: lint
 	@$(PY) -m pytest -q
+
+# The quick loop while working: lint and the tests that start no kernel.
+check: lint
+	@$(PY) -m pytest -q -m "not slow"
 
 bench: $(STAMP)
 	@$(PY) -m bench

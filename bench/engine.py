@@ -30,9 +30,9 @@ import pandas as pd
 import psutil
 
 from bench import print_table
+from magnet_briefing.config import PROJECT_ROOT
 from magnet_briefing.engine import reconstruct
-from magnet_briefing.parallel import usable_cores
-from magnet_briefing.paths import PROJECT_ROOT
+from magnet_briefing.engine.scale_out import usable_cores
 
 SEED = 20250801
 FIRST_MONTH = pd.Period("2016-01", freq="M")

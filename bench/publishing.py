@@ -14,11 +14,10 @@ from pathlib import Path
 import nbformat
 
 from bench import print_table
+from magnet_briefing.cli import file_size_label
+from magnet_briefing.config import NOTEBOOK, PROJECT_ROOT, defaults, resolve, resolve_data_folder
 from magnet_briefing.ledger import load_ledger
-from magnet_briefing.parameters import read_params_file, resolve
-from magnet_briefing.paths import NOTEBOOK, PROJECT_ROOT, resolve_data_folder
 from magnet_briefing.publish import build_edition
-from magnet_briefing.publish.labels import file_size_label
 from magnet_briefing.publish.notebook import KERNEL_ARGUMENTS, start_kernel, stop_kernel
 
 REPEATS = 3
@@ -70,8 +69,8 @@ def stage_seconds(reports_root: Path) -> dict[str, float]:
     """The stages of one build in this process, the kernel started first as the command does."""
     kernel = start_kernel(NOTEBOOK)
     try:
-        params = read_params_file(PROJECT_ROOT / "params.yaml")
-        ledger = load_ledger(resolve_data_folder(params.get("data") or "data"))
+        params = defaults()
+        ledger = load_ledger(resolve_data_folder(params["data"]))
         built = build_edition(resolve(params, ledger), ledger, reports_root=reports_root, say=lambda line: None,
                               kernel=kernel)
     finally:

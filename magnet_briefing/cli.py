@@ -11,9 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from .paths import NOTEBOOK, PROJECT_ROOT, REPORTS_ROOT
-
-PARAMS_FILE = PROJECT_ROOT / "params.yaml"
+from .config import NOTEBOOK, PARAMS_FILE, REPORTS_ROOT
 
 
 def shown(path: Path) -> str:
@@ -26,9 +24,8 @@ def shown(path: Path) -> str:
 
 def load_inputs(args: argparse.Namespace):
     """params.yaml with the command-line overrides, and the validated ledger."""
+    from .config import ParameterError, check_names, defaults, read_params_file, resolve_data_folder
     from .ledger import load_ledger
-    from .parameters import DEFAULTS, ParameterError, check_names, read_params_file
-    from .paths import resolve_data_folder
 
     params_path = Path(args.params) if args.params else PARAMS_FILE
     if args.params and not params_path.exists():
@@ -39,8 +36,14 @@ def load_inputs(args: argparse.Namespace):
         params["month"] = args.month
     if args.data:
         params["data"] = args.data
-    ledger = load_ledger(resolve_data_folder(params.get("data") or DEFAULTS["data"]))
+    ledger = load_ledger(resolve_data_folder(params.get("data") or defaults()["data"]))
     return params, ledger
+
+
+def file_size_label(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.2f} MB"
+    return f"{max(1, round(size / 1000))} KB"
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -55,9 +58,8 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, started: float, kernel) -> int:
-    from .parameters import resolve
+    from .config import resolve
     from .publish.build import OUTPUT_FILES, BuildError, build_edition
-    from .publish.labels import file_size_label
 
     params, ledger = load_inputs(args)
     edition = resolve(params, ledger)
@@ -128,8 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; the previous editions are untouched", file=sys.stderr)
         return 130
     except Exception as error:
+        from .config import ParameterError
         from .ledger import LedgerError
-        from .parameters import ParameterError
 
         if isinstance(error, LedgerError):
             for problem in error.problems:

@@ -1,11 +1,6 @@
 import os
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from hypothesis import settings  # noqa: E402
+from hypothesis import settings
 
 # CI runs a fixed set of examples so a red run is reproducible; explore with
 # HYPOTHESIS_PROFILE=explore to draw fresh, more numerous examples.

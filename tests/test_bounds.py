@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from magnet_briefing.bounds import ledger_bounds
+from magnet_briefing.engine.lp import IntervalLP
+from magnet_briefing.engine.propagate import dominated_rows
+from magnet_briefing.engine.rows import build_system
+from magnet_briefing.engine.scale_out import ledger_bounds
 from magnet_briefing.ledger import load_ledger
-from magnet_briefing.lp import IntervalLP
-from magnet_briefing.propagate import dominated_rows
-from magnet_briefing.system import build_system
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,16 +130,16 @@ def test_a_looser_ratio_row_is_dominated_and_other_rows_are_not():
 def test_slices_of_series_in_worker_processes_give_the_same_bounds_claims_and_groups(monkeypatch):
     """A large ledger is bounded in slices of series, in forked workers; in one piece, in this
     process, it must give exactly the same bounds, supporting rows and groups of months."""
-    from magnet_briefing import bounds as bounds_module, parallel
+    from magnet_briefing.engine import scale_out
     claims = pd.concat([random_claims(seed).assign(series=f"magnets/S{seed}") for seed in range(6)],
                        ignore_index=True)
     system = build_system(claims)
-    monkeypatch.setattr(bounds_module, "MIN_ROWS_PER_WORKER", 1)
+    monkeypatch.setattr(scale_out, "MIN_ROWS_PER_WORKER", 1)
     answers = []
     for cores in (1, 3):
-        monkeypatch.setattr(parallel, "usable_cores", lambda cores=cores: cores)
+        monkeypatch.setattr(scale_out, "usable_cores", lambda cores=cores: cores)
         answers.append(ledger_bounds(system))
-    assert len(bounds_module.series_slices(system, 3 * bounds_module.SLICES_PER_WORKER)) >= 3
+    assert len(scale_out.series_slices(system, 3 * scale_out.SLICES_PER_WORKER)) >= 3
     one, several = answers
     np.testing.assert_array_equal(one.low, several.low)
     np.testing.assert_array_equal(one.high, several.high)
@@ -155,15 +155,15 @@ def test_slices_of_series_in_worker_processes_give_the_same_bounds_claims_and_gr
 
 
 def test_solve_each_keeps_the_order_of_the_problems(monkeypatch):
-    from magnet_briefing import parallel
+    from magnet_briefing.engine import scale_out
     offset = 1000  # a closure: forked workers inherit it
-    answers = parallel.solve_each(lambda p: (p + offset, os.getpid()), list(range(37)), workers=2)
+    answers = scale_out.solve_each(lambda p: (p + offset, os.getpid()), list(range(37)), workers=2)
     assert [a for a, _ in answers] == list(range(1000, 1037))
     assert os.getpid() not in {pid for _, pid in answers}  # solved in the workers
 
 
 def test_a_worker_that_dies_stops_solve_each_with_an_error_not_a_hang():
-    from magnet_briefing import parallel
+    from magnet_briefing.engine import scale_out
 
     def solve(p):
         if p == 3:
@@ -171,19 +171,16 @@ def test_a_worker_that_dies_stops_solve_each_with_an_error_not_a_hang():
         return p
 
     with pytest.raises(RuntimeError, match="worker process died"):
-        parallel.solve_each(solve, list(range(8)), workers=2)
-    assert parallel.solve_each(lambda p: p * 2, [1, 2, 3], workers=2) == [2, 4, 6]  # and the next call works
+        scale_out.solve_each(solve, list(range(8)), workers=2)
+    assert scale_out.solve_each(lambda p: p * 2, [1, 2, 3], workers=2) == [2, 4, 6]  # and the next call works
 
 
-def test_the_worker_count_can_be_held_to_one_and_never_nests(monkeypatch):
-    from magnet_briefing import parallel
-    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
-    assert parallel.available_workers() == 4
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
-    assert parallel.available_workers() == 1
-    assert parallel.solve_each(lambda p: os.getpid(), [1, 2, 3], workers=4) == [os.getpid()] * 3
-    monkeypatch.delenv(parallel.WORKERS_VARIABLE)
+def test_one_worker_solves_in_this_process_and_workers_never_nest(monkeypatch):
+    from magnet_briefing.engine import scale_out
+    monkeypatch.setattr(scale_out, "usable_cores", lambda: 4)
+    assert scale_out.available_workers() == 4
+    assert scale_out.solve_each(lambda p: os.getpid(), [1, 2, 3], workers=1) == [os.getpid()] * 3
     # inside a worker, a nested call solves in that worker (forking again would deadlock on the lock)
-    inner = parallel.solve_each(lambda p: parallel.solve_each(lambda q: os.getpid(), [1, 2], workers=2),
-                                [0, 1], workers=2)
+    inner = scale_out.solve_each(lambda p: scale_out.solve_each(lambda q: os.getpid(), [1, 2], workers=2),
+                                 [0, 1], workers=2)
     assert all(len(set(pids)) == 1 and pids[0] != os.getpid() for pids in inner)

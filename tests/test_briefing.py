@@ -1,17 +1,20 @@
-"""The briefing notebook, run by papermill as `make report` runs it, and the numbers it quotes."""
+"""The briefing notebook, run by papermill as `make report` runs it, and the numbers it quotes (slow:
+each run starts a kernel)."""
 import json
 from pathlib import Path
 
 import papermill
 import pytest
 
-from magnet_briefing import analysis, cli
+from magnet_briefing import cli
 from magnet_briefing.engine import reconstruct
 from magnet_briefing.ledger import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "briefing.ipynb"
 SERIES = ["magnets/world", "magnets/US", "magnets/DE", "rare_earths/world"]
+
+pytestmark = pytest.mark.slow
 
 
 def run_notebook(tmp_path, **parameters):
@@ -144,34 +147,3 @@ def test_unknown_parameter_is_an_error(tmp_path, capsys):
     code = cli.main(["report", "--params", str(params), "--reports", str(tmp_path / "reports")])
     err = capsys.readouterr().err
     assert code == 1 and "unknown parameter 'basline'" in err and "baseline" in err
-
-
-def test_recovery_metrics_follow_the_monthly_table(shipped):
-    recovery = analysis.recovery_table(shipped, ["magnets/world"], "2025-04", "pre_control_mean", "2025-07")
-    metrics = analysis.recovery_metrics(recovery, "2025-04").iloc[0]
-    baseline = estimate(shipped, "magnets/world", "2025-01..2025-03") / 3
-    months = ["2025-04", "2025-05", "2025-06", "2025-07"]
-    levels = [estimate(shipped, "magnets/world", m) for m in months]
-    assert metrics["trough"] == "May 2025" and metrics["months_to_trough"] == 1
-    assert metrics["depth_pct"] == pytest.approx(min(levels) / baseline * 100, rel=1e-3)
-    assert metrics["regain_90"].startswith("Jul 2025") and metrics["regain_100"].startswith("Jul 2025")
-    assert metrics["shortfall_t"] == pytest.approx(sum(baseline - x for x in levels), rel=1e-3)
-    assert metrics["shortfall_low"] <= metrics["shortfall_t"] <= metrics["shortfall_high"]
-
-
-def test_same_month_prior_year_baseline(shipped):
-    recovery = analysis.recovery_table(shipped, ["magnets/US"], "2025-04", "same_month_prior_year", "2025-07")
-    june = recovery[recovery["month"].astype(str) == "2025-06"].iloc[0]
-    assert june["pct"] == pytest.approx(estimate(shipped, "magnets/US", "2025-06")
-                                        / estimate(shipped, "magnets/US", "2024-06") * 100)
-    may = recovery[recovery["month"].astype(str) == "2025-05"].iloc[0]
-    assert may["pct"] != may["pct"]  # May 2024 (US) is only bounded: no ratio is invented
-
-
-def test_appendix_month_labels_tell_a_total_from_a_run_of_months():
-    from magnet_briefing.briefing import _month_label
-    assert _month_label("2024-05", "2024-05") == "May 2024"
-    assert _month_label("2024-01", "2024-04") == "Jan–Apr 2024, each"
-    assert _month_label("2024-06", "2025-03") == "Jun 2024–Mar 2025, each"
-    assert _month_label("2025-01..2025-03", "2025-01..2025-03") == "Jan–Mar 2025 total"
-    assert _month_label("2024-11..2025-02", "2024-11..2025-02") == "Nov 2024–Feb 2025 total"

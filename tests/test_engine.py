@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from magnet_briefing.engine import reconstruct, write_csvs
+from magnet_briefing.engine.rows import build_system
 from magnet_briefing.ledger import load_ledger
-from magnet_briefing.system import build_system
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +110,7 @@ def test_shipped_ledger_is_consistent(shipped):
 
 def test_csv_contract(shipped, tmp_path):
     _, result = shipped
-    write_csvs(result, tmp_path)
+    write_csvs(result.monthly, result.consistency, tmp_path)
     monthly = pd.read_csv(tmp_path / "monthly.csv", keep_default_na=False)
     assert list(monthly.columns) == ["series", "month", "estimate", "low", "high", "basis", "claims"]
     unpinned = monthly[monthly["basis"].isin(["bounded", "unknown"])]
@@ -241,16 +241,16 @@ def test_provenance_survives_long_windows(tmp_path):
 def test_a_ledger_bounded_in_slices_by_worker_processes_reconstructs_as_in_one_piece(monkeypatch, shipped):
     """The shipped ledger plus a planted contradiction, bounded in slices of series by forked
     workers, gives the same monthly.csv and consistency.csv (set-aside claim included)."""
-    from magnet_briefing import bounds as bounds_module, parallel
+    from magnet_briefing.engine import scale_out
     ledger, _ = shipped
     claims = add_claims(ledger, [{"claim_id": "x1", "period": "2025-05", "value_text": "5864.6", "unit": "t",
                                   "measure": "level", "source_id": "trendforce-2025-06-11"}])
-    monkeypatch.setattr(bounds_module, "MIN_ROWS_PER_WORKER", 1)
+    monkeypatch.setattr(scale_out, "MIN_ROWS_PER_WORKER", 1)
     results = []
     for cores in (1, 2):
-        monkeypatch.setattr(parallel, "usable_cores", lambda cores=cores: cores)
+        monkeypatch.setattr(scale_out, "usable_cores", lambda cores=cores: cores)
         results.append(reconstruct(claims))
-    assert len(bounds_module.series_slices(build_system(claims), 2 * bounds_module.SLICES_PER_WORKER)) >= 2
+    assert len(scale_out.series_slices(build_system(claims), 2 * scale_out.SLICES_PER_WORKER)) >= 2
     one, sliced = results
     pd.testing.assert_frame_equal(one.monthly, sliced.monthly)
     pd.testing.assert_frame_equal(one.consistency, sliced.consistency)

@@ -13,9 +13,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from magnet_briefing.constraints import claim_interval
 from magnet_briefing.engine import reconstruct
 from magnet_briefing.ledger import load_ledger
+from magnet_briefing.ledger.intervals import model_intervals
 
 FIRST = pd.Period("2024-01", freq="M")
 SLACK = 1e-6  # relative: LP tolerances
@@ -109,7 +109,8 @@ def test_truth_lies_within_bounds_and_pinned_estimates_within_rounding(case):
         assert true <= got["high"] * (1 + SLACK) + SLACK, (month, got.to_dict(), true)
         if got["basis"] == "reported":
             own = levels[levels["start"] == month]
-            rounding = min(claim_interval(c).half_width for c in own.itertuples())
+            lo, hi, _ = model_intervals(own)
+            rounding = min((hi - lo) / 2)
             assert abs(got["estimate"] - true) <= rounding * (1 + SLACK) + SLACK
         elif got["basis"] == "derived":
             assert abs(got["estimate"] - true) <= (got["high"] - got["low"]) * (1 + SLACK) + SLACK

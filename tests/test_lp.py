@@ -3,12 +3,11 @@ import math
 
 import numpy as np
 import pytest
+from scipy import sparse
 from scipy.optimize import linprog
 
-from scipy import sparse
-
-from magnet_briefing.lp import IntervalLP
-from magnet_briefing.warm_lp import WarmLP
+from magnet_briefing.engine.lp import IntervalLP
+from magnet_briefing.engine.warm_lp import WarmLP
 
 # A small feasible, bounded LP on which HiGHS's primal simplex from no basis stops with status
 # "unknown" after 13 iterations (found by a review's random search); the dual simplex solves it.
@@ -95,7 +94,9 @@ def test_the_warm_lp_names_the_binding_rows_and_leaves_infeasibility_to_highs():
     contradictory = warm(rows + [([0], [1.0], 11.0, math.inf)], [0.0, 1.0], [math.inf, math.inf])
     answer = contradictory.optimise(np.array([1.0, 0.0]), maximise=False)
     assert answer.infeasible and answer.x is None
-    assert contradictory.on_highs  # HiGHS had the last word, and keeps it
+    # a later objective on the same model gets the same answer, not a stale warm point
+    again = contradictory.optimise(np.array([0.0, 1.0]), maximise=True)
+    assert again.infeasible and again.x is None
 
 
 def test_a_model_with_an_empty_last_column_is_solved_whole():

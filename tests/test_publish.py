@@ -14,16 +14,17 @@ import pytest
 from pypdf import PdfReader
 
 from magnet_briefing import cli
-from magnet_briefing.edition import Headline
+from magnet_briefing.briefing.edition import Masthead
+from magnet_briefing.briefing.labels import month_label
+from magnet_briefing.config import PROJECT_ROOT, resolve
 from magnet_briefing.ledger import load_ledger
-from magnet_briefing.parameters import resolve
-from magnet_briefing.paths import PROJECT_ROOT
 from magnet_briefing.publish import build_edition, build_editions
 from magnet_briefing.publish.folders import clean_leftovers
 from magnet_briefing.publish.index import read_edition_records
-from magnet_briefing.publish.labels import month_label
 from magnet_briefing.publish.mail import build_email, email_subject
-from magnet_briefing.publish.notebook import count_png_outputs, email_charts, read_notebook
+from magnet_briefing.publish.notebook import email_charts, read_notebook
+
+pytestmark = pytest.mark.slow
 
 DATA = PROJECT_ROOT / "data"
 REAL_NOTEBOOK = PROJECT_ROOT / "notebooks" / "briefing.ipynb"
@@ -56,6 +57,10 @@ def _notebook(path: Path, extra_cells=()) -> Path:
                                                                  "language": "python"}})
     nbformat.write(nb, str(path))
     return path
+
+
+def count_png_outputs(nb) -> int:
+    return sum("image/png" in output.get("data", {}) for cell in nb.cells for output in cell.get("outputs", []))
 
 
 def _drawn_images(pdf: PdfReader) -> int:
@@ -262,12 +267,12 @@ def test_email_charts_prefer_tagged_cells():
 
 
 def test_email_subject_and_recipient():
-    head = Headline(title="China's rare-earth magnet exports: July 2025 briefing",
+    head = Masthead(title="China's rare-earth magnet exports: July 2025 briefing",
                     headline="Exports rose to 5,577 t", key_points=["One.", "Two."])
     message = build_email(head, "2025-07", [b"png"], b"%PDF-1.7", to="desk@example.org")
     assert message["To"] == "desk@example.org"
     assert message["Subject"] == "China's rare-earth magnet exports: July 2025 briefing — Exports rose to 5,577 t"
-    assert email_subject(Headline(title="Magnet briefing", headline="", key_points=[]), "2025-07") == \
+    assert email_subject(Masthead(title="Magnet briefing", headline="", key_points=[]), "2025-07") == \
         "Magnet briefing (July 2025)"
 
 

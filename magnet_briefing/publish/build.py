@@ -7,21 +7,21 @@ import shutil
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 import pandas as pd
 
-from ..edition import headline, write_tables
+from ..briefing.edition import masthead, prepare_edition
+from ..config import NOTEBOOK, REPORTS_ROOT, EditionParameters, ParameterError, resolve
+from ..engine import Reconstruction, reconstruct, write_csvs
+from ..engine.saved import write_reconstruction
 from ..ledger import Ledger
-from ..parameters import EditionParameters, ParameterError, resolve
-from ..paths import NOTEBOOK, REPORTS_ROOT
-from ..parallel import WORKERS_VARIABLE
-from ..periods import parse_month
+from ..ledger.periods import parse_month
 from . import folders
 from . import pdf as pdf_stage
 from .html import STYLESHEET, render_html
@@ -31,6 +31,7 @@ from .notebook import NotebookFailed, email_charts, execute_notebook, read_noteb
 
 OUTPUT_FILES = ("briefing.html", "briefing.pdf", "briefing.eml", "briefing.ipynb",
                 "monthly.csv", "consistency.csv", "edition.json")
+RECONSTRUCTION_FILE = "reconstruction.pickle"  # for the notebook's kernel only; not part of the edition
 
 
 class BuildError(Exception):
@@ -105,28 +106,31 @@ def _write_html_and_pdf(staging: Path, title: str, month: str, headline_text: st
 
 
 def _start_helper(background: bool) -> ProcessPoolExecutor | None:
-    """A forked process for work that need not wait for the kernel: the tables, and warming up
-    the HTML and PDF renderers, which then render on another core."""
+    """A forked process for work that need not wait for the kernel: warming up the HTML and PDF
+    renderers, which then render on another core."""
     if not background or "fork" not in multiprocessing.get_all_start_methods():
         return None
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
 
-def notebook_parameters(params: EditionParameters, ledger: Ledger) -> dict:
+def notebook_parameters(params: EditionParameters, ledger: Ledger, reconstruction: Path) -> dict:
     """The ledger folder goes in as an absolute path, so the notebook's working folder does not matter."""
-    return {**params.notebook_parameters(), "data": str(Path(ledger.folder).resolve())}
+    return {**params.notebook_parameters(), "data": str(Path(ledger.folder).resolve()),
+            "reconstruction": str(reconstruction)}
 
 
 def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Path = REPORTS_ROOT,
                   notebook: Path = NOTEBOOK, say: Callable[[str], None] = print,
                   update_index: bool = True, clean_up_leftovers: bool = True,
-                  render_in_background: bool = True, kernel=None) -> EditionBuild:
+                  render_in_background: bool = True, kernel=None,
+                  result: Reconstruction | None = None) -> EditionBuild:
     """Build reports_root/<month>/ atomically; raise BuildError if the notebook fails.
 
-    render_in_background overlaps the renderers' start-up with the kernel; builds that run
-    many editions in one process turn it off, their imports are paid once anyway. `kernel`
-    is one notebook.start_kernel() started early (the caller stops it); by default papermill
-    starts its own.
+    The ledger is reconstructed here once (or `result` is its reconstruction already) and the
+    notebook reads that reconstruction from the staging folder. render_in_background overlaps
+    the renderers' start-up with the kernel; builds that run many editions in one process turn
+    it off, their imports are paid once anyway. `kernel` is one notebook.start_kernel() started
+    early (the caller stops it); by default papermill starts its own.
     """
     reports_root, notebook = Path(reports_root).resolve(), Path(notebook).resolve()
     month = params.month
@@ -143,25 +147,23 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
         raise BuildError(month, f"{notebook}: notebook not found")
     if clean_up_leftovers:
         folders.clean_leftovers(reports_root)
-    head = headline(params, ledger)
+    result = reconstruct(ledger.claims) if result is None else result
+    head = masthead(prepare_edition(params, ledger, result))
     staging = folders.make_staging_folder(reports_root, month)
     helper = _start_helper(render_in_background)
     try:
+        write_csvs(result.monthly, result.consistency, staging)
+        saved = write_reconstruction(result, ledger.claims, staging / RECONSTRUCTION_FILE)
         with stage("Executing notebook"):
-            tables = helper.submit(write_tables, ledger, staging) if helper else None
             if helper:
                 _warm_up_when_ready(helper, kernel)
             try:
                 executed = execute_notebook(notebook, staging / "briefing.ipynb",
-                                            notebook_parameters(params, ledger), kernel=kernel)
+                                            notebook_parameters(params, ledger, saved), kernel=kernel)
             except NotebookFailed as failure:
                 kept = folders.keep_failed_notebook(staging / "briefing.ipynb", reports_root, month)
                 raise BuildError(month, f"the notebook failed: {failure.summary}", kept) from None
-        with stage("Writing tables"):
-            if tables:
-                tables.result()
-            else:
-                write_tables(ledger, staging)
+            saved.unlink()
         with stage("Writing HTML and PDF"):
             render = (staging, head.title, month, head.headline)
             if helper:
@@ -194,12 +196,8 @@ def edition_months(params: dict, ledger: Ledger) -> list[str]:
     return [str(month) for month in months]
 
 
-def _engine_in_one_process() -> None:
-    """The editions already run one per core: their kernels must not fork engine workers on top."""
-    os.environ[WORKERS_VARIABLE] = "1"
-
-
-def _build_month(params: dict, month: str, ledger: Ledger, reports_root: Path, notebook: Path) -> EditionOutcome:
+def _build_month(params: dict, month: str, ledger: Ledger, result: Reconstruction, reports_root: Path,
+                 notebook: Path) -> EditionOutcome:
     started = time.perf_counter()
 
     def outcome(ok: bool, message: str = "") -> EditionOutcome:
@@ -208,7 +206,7 @@ def _build_month(params: dict, month: str, ledger: Ledger, reports_root: Path, n
     try:
         edition = resolve({**params, "month": month}, ledger)
         build_edition(edition, ledger, reports_root=reports_root, notebook=notebook, say=_silent,
-                      update_index=False, clean_up_leftovers=False, render_in_background=False)
+                      update_index=False, clean_up_leftovers=False, render_in_background=False, result=result)
     except ParameterError as error:
         return outcome(False, str(error))
     except BuildError as error:
@@ -222,7 +220,8 @@ def _build_month(params: dict, month: str, ledger: Ledger, reports_root: Path, n
 def build_editions(params: dict, ledger: Ledger, *, months: list[str] | None = None,
                    reports_root: Path = REPORTS_ROOT, notebook: Path = NOTEBOOK,
                    workers: int | None = None, say: Callable[[str], None] = print) -> list[EditionOutcome]:
-    """Build every month in parallel; failures are collected, not raised. Outcomes are in month order."""
+    """Build every month in parallel; failures are collected, not raised. Outcomes are in month order.
+    Every edition uses the whole ledger, so it is reconstructed once for all of them."""
     reports_root = Path(reports_root).resolve()
     months = edition_months(params, ledger) if months is None else list(months)
     if not months:
@@ -230,10 +229,11 @@ def build_editions(params: dict, ledger: Ledger, *, months: list[str] | None = N
     workers = max(1, min(workers or os.cpu_count() or 1, len(months)))
     folders.clean_leftovers(reports_root)
     say(f"==> Building {len(months)} editions ({months[0]} to {months[-1]}) with {workers} workers")
+    result = reconstruct(ledger.claims)
     outcomes = []
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_engine_in_one_process) as pool:
-        futures = {pool.submit(_build_month, params, month, ledger, reports_root, Path(notebook)): month
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_build_month, params, month, ledger, result, reports_root, Path(notebook)): month
                    for month in months}
         for done, future in enumerate(as_completed(futures), start=1):
             try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from .labels import month_label
+from ..briefing.labels import month_label
 from .notebook import presentable
 
 TEMPLATES = Path(__file__).parent / "templates"

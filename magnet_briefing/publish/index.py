@@ -7,7 +7,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from .labels import month_label
+from ..briefing.labels import month_label
 
 RECORD_NAME = "edition.json"
 INDEX_NAME = "index.html"

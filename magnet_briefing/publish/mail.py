@@ -9,15 +9,15 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from html import escape
 
-from ..edition import Headline
-from .labels import month_label
+from ..briefing.edition import Masthead
+from ..briefing.labels import month_label
 
 FONT = "font-family:Georgia,'Times New Roman',serif;"
 SANS = "font-family:'Helvetica Neue',Helvetica,Arial,sans-serif;"
 CHART_WIDTH_PX = 600
 
 
-def email_subject(head: Headline, month: str) -> str:
+def email_subject(head: Masthead, month: str) -> str:
     """Title and headline figure; the month is added if the title does not carry it."""
     title = head.title
     if month not in title and month_label(month) not in title:
@@ -30,7 +30,7 @@ def pdf_attachment_name(month: str) -> str:
     return f"rare-earth-magnet-briefing-{month}.pdf"
 
 
-def _plain_text(head: Headline, month: str, chart_count: int) -> str:
+def _plain_text(head: Masthead, month: str, chart_count: int) -> str:
     lines = [head.title, month_label(month), ""]
     if head.headline:
         lines += [head.headline, ""]
@@ -41,7 +41,7 @@ def _plain_text(head: Headline, month: str, chart_count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _html_body(head: Headline, month: str, chart_cids: list[str]) -> str:
+def _html_body(head: Masthead, month: str, chart_cids: list[str]) -> str:
     points = "".join(f'<li style="margin:0 0 8px;">{escape(point)}</li>' for point in head.key_points)
     charts = "".join(
         f'<p style="margin:0 0 16px;"><img src="cid:{cid}" width="{CHART_WIDTH_PX}" alt="Chart {number}" '
@@ -66,7 +66,7 @@ def _html_body(head: Headline, month: str, chart_cids: list[str]) -> str:
         "</div></body></html>\n")
 
 
-def build_email(head: Headline, month: str, charts: list[bytes], pdf: bytes, to: str = "") -> EmailMessage:
+def build_email(head: Masthead, month: str, charts: list[bytes], pdf: bytes, to: str = "") -> EmailMessage:
     """A draft (X-Unsent: 1) that mail clients open ready to send."""
     message = EmailMessage()
     message["Subject"] = email_subject(head, month)

@@ -13,11 +13,11 @@ CHART_DPI = 150
 EMAIL_CHART_TAG = "email-chart"
 KERNEL_ARGUMENTS = [
     "--IPKernelApp.log_level=CRITICAL",
-    "--InlineBackend.rc={'figure.dpi': %d}" % CHART_DPI,
+    f"--InlineBackend.rc={{'figure.dpi': {CHART_DPI}}}",
 ]
 CELL_TIMEOUT_SECONDS = 600
 # what the notebook's first cell imports: pandas, matplotlib, seaborn and the engine, ~2 s
-PRELOAD = "--IPKernelApp.exec_lines=import magnet_briefing.briefing"
+PRELOAD = "--IPKernelApp.exec_lines=import magnet_briefing.briefing.sections"
 
 
 class NotebookFailed(Exception):
@@ -104,10 +104,6 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel=None
 
 def _png_outputs(cell: NotebookNode) -> list[NotebookNode]:
     return [output for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
-
-
-def count_png_outputs(nb: NotebookNode) -> int:
-    return sum(len(_png_outputs(cell)) for cell in nb.cells)
 
 
 def email_charts(nb: NotebookNode, limit: int = 3) -> list[bytes]:

@@ -1,7 +1,7 @@
-"""The briefing's words: headline, summary paragraph and key points, generated from the numbers.
+"""The briefing's words: headline figure, summary paragraph and key points, generated from the numbers.
 
 Every figure in a sentence comes from the reconstruction (monthly.csv) and each key point
-carries the claim ids behind it. Reconstructed figures are marked with "≈".
+carries the claim ids behind it. Reconstructed figures carry the mark labels.py gives them.
 """
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis
-from .analysis import Figure
-from .engine import Reconstruction
-from .parameters import HEADLINE_SERIES, EditionParameters
-from .periods import parse_month
-
-RECONSTRUCTED_MARK = "≈"
-SERIES_NAMES = {"magnets/world": "magnet exports", "magnets/US": "magnet exports to the US",
-                "magnets/DE": "magnet exports to Germany", "rare_earths/world": "rare-earth exports (17 types)"}
+from ..analysis.baselines import pre_control_months
+from ..analysis.edition_numbers import EditionNumbers
+from ..analysis.figures import Figure, change, month_figure
+from ..analysis.recovery import since_controls, trough
+from ..config import HEADLINE_SERIES, EditionParameters
+from ..engine import Reconstruction
+from ..ledger.periods import parse_month
+from .labels import RECONSTRUCTED_MARK, destination_name, mark, month_label, percent, series_name, tonnes
 
 
 @dataclass(frozen=True)
@@ -27,58 +26,14 @@ class KeyPoint:
     claims: tuple[str, ...]
 
 
-def series_name(series: str) -> str:
-    return SERIES_NAMES.get(series, series)
+def baseline_label(kind: str, control_start: str) -> str:
+    if kind == "same_month_prior_year":
+        return "the same month a year earlier"
+    first, *_, last = pre_control_months(control_start)
+    return f"the {first:%b}–{last:%b %Y} monthly average"
 
 
-def tonnes(figure: Figure) -> str:
-    mark = "" if figure.basis == "reported" else RECONSTRUCTED_MARK
-    return f"{mark}{figure.value:,.0f} t"
-
-
-def percent(value: float, signed: bool = False) -> str:
-    digits = 0 if abs(value) >= 10 else 1
-    return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
-
-
-def month_name(month: pd.Period) -> str:
-    return f"{month:%B %Y}"
-
-
-def _change(result: Reconstruction, series: str, month: pd.Period, lag: int) -> Figure:
-    return analysis.ratio(analysis.month_figure(result, series, month),
-                          analysis.month_figure(result, series, month - lag))
-
-
-@dataclass(frozen=True)
-class EditionNumbers:
-    """What the sentences need, computed once."""
-    month: pd.Period
-    level: Figure
-    base: Figure
-    of_base: Figure
-    year_ago: Figure
-    yoy: Figure
-    recovery: pd.DataFrame
-    metrics: pd.DataFrame
-    ytd: pd.DataFrame
-
-
-def edition_numbers(result: Reconstruction, params: EditionParameters) -> EditionNumbers:
-    month = parse_month(params.month)
-    series = HEADLINE_SERIES
-    recovery = analysis.recovery_table(result, list(params.series), params.control_start, params.baseline,
-                                       params.month)
-    base = analysis.baseline(result, series, month, params.control_start, params.baseline)
-    level = analysis.month_figure(result, series, month)
-    return EditionNumbers(
-        month=month, level=level, base=base, of_base=analysis.ratio(level, base),
-        year_ago=analysis.month_figure(result, series, month - 12), yoy=_change(result, series, month, 12),
-        recovery=recovery, metrics=analysis.recovery_metrics(recovery, params.control_start),
-        ytd=analysis.year_to_date(result, series, params.month))
-
-
-def headline(numbers: EditionNumbers, params: EditionParameters) -> str:
+def headline_figure(numbers: EditionNumbers, params: EditionParameters) -> str:
     """The edition's headline figure, for the subtitle and the e-mail subject (the month is in the title)."""
     text = f"{tonnes(numbers.level)} shipped"
     if numbers.of_base.pinned:
@@ -94,12 +49,12 @@ def _level_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint
     parts = []
     if numbers.of_base.pinned:
         parts.append(f"were {percent(numbers.of_base.value)} of "
-                     f"{analysis.baseline_label(params.baseline, params.control_start)}")
+                     f"{baseline_label(params.baseline, params.control_start)}")
         claims |= set(numbers.of_base.claims)
     if numbers.yoy.pinned and params.baseline != "same_month_prior_year":
         change = numbers.yoy.value - 100
         direction = "above" if change >= 0 else "below"
-        parts.append(f"{percent(abs(change))} {direction} {month - 12:%B %Y} ({tonnes(numbers.year_ago)})")
+        parts.append(f"{percent(abs(change))} {direction} {month_label(month - 12)} ({tonnes(numbers.year_ago)})")
         claims |= set(numbers.yoy.claims)
     text = text.replace(" of ", " were ", 1) + "." if not parts else text + " " + " and ".join(parts) + "."
     return KeyPoint(text, tuple(sorted(claims)))
@@ -111,21 +66,20 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
         return None
     row = metrics.loc[HEADLINE_SERIES]
     rec = numbers.recovery
-    since = rec[(rec["series"] == HEADLINE_SERIES) & (rec["months_since_control"] >= 0) & rec["pct"].notna()]
-    if len(since) < 2:
+    if len(since_controls(rec, HEADLINE_SERIES)) < 2:
         return None  # one month since the controls: no low point or recovery to speak of yet
-    trough = rec[(rec["series"] == HEADLINE_SERIES) & (rec["month"] == row["trough_month"])].iloc[0]
-    trough_level = Figure(trough["tonnes"], trough["low"], trough["high"], trough["basis"])
+    low = trough(rec, HEADLINE_SERIES)
+    trough_level = Figure(low["tonnes"], low["low"], low["high"], low["basis"])
     control = parse_month(params.control_start)
     after = int(row["months_to_trough"])
     when = "in the month the controls began" if after == 0 else \
         f"{after} month{'s' if after > 1 else ''} after the controls began in {control:%B}"
-    text = (f"The low point was {trough['month']:%B %Y} at {tonnes(trough_level)}, "
+    text = (f"The low point was {month_label(low['month'])} at {tonnes(trough_level)}, "
             f"{percent(row['depth_pct'])} of baseline, {when}.")
     if pd.notna(row["regain_100_month"]):
-        text += f" Exports were back above 100% of baseline in {row['regain_100_month']:%B %Y}."
+        text += f" Exports were back above 100% of baseline in {month_label(row['regain_100_month'])}."
     elif pd.notna(row["regain_90_month"]):
-        text += f" They regained 90% of baseline in {row['regain_90_month']:%B %Y}, but not yet 100%."
+        text += f" They regained 90% of baseline in {month_label(row['regain_90_month'])}, but not yet 100%."
     else:
         text += " They have not yet regained 90% of baseline."
     if not math.isnan(row["shortfall_t"]):
@@ -140,10 +94,9 @@ def _ytd_point(numbers: EditionNumbers) -> KeyPoint | None:
     if math.isnan(row["ytd"]) or math.isnan(row["change_pct"]):
         return None
     year = numbers.month.year
-    mark = "" if row["basis"] == "reported" else RECONSTRUCTED_MARK
     span = f"January–{numbers.month:%B}" if numbers.month.month > 1 else "January"
     direction = "down" if row["change_pct"] < 0 else "up"
-    return KeyPoint(f"{span} {year} exports total {mark}{row['ytd']:,.0f} t, {direction} "
+    return KeyPoint(f"{span} {year} exports total {mark(row['basis'])}{row['ytd']:,.0f} t, {direction} "
                     f"{percent(abs(row['change_pct']))} on the same period of {year - 1}.",
                     tuple(row["claims"].split()))
 
@@ -151,22 +104,23 @@ def _ytd_point(numbers: EditionNumbers) -> KeyPoint | None:
 def _destinations_point(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
     month = numbers.month
     parts, claims = [], set()
-    for series, name in (("magnets/US", "the US"), ("magnets/DE", "Germany")):
-        if series not in params.series:
+    for series in params.series:
+        product, _, destination = series.partition("/")
+        if product != "magnets" or destination == "world":
             continue
-        level = analysis.month_figure(result, series, month)
+        level = month_figure(result, series, month)
         if not level.pinned:
             continue
         claims |= set(level.claims)
         detail = []
-        for lag, label in ((12, f"{month - 12:%B %Y}"), (1, f"{month - 1:%B}")):
-            change = _change(result, series, month, lag)
-            if change.pinned:
-                earlier = analysis.month_figure(result, series, month - lag)
-                detail.append(f"{percent(change.value - 100, signed=True)} on {label}, {tonnes(earlier)}")
-                claims |= set(change.claims)
+        for lag, label in ((12, month_label(month - 12)), (1, f"{month - 1:%B}")):
+            moved = change(result, series, month, lag)
+            if moved.pinned:
+                earlier = month_figure(result, series, month - lag)
+                detail.append(f"{percent(moved.value - 100, signed=True)} on {label}, {tonnes(earlier)}")
+                claims |= set(moved.claims)
                 break
-        parts.append(f"{name} {tonnes(level)}" + (f" ({detail[0]})" if detail else ""))
+        parts.append(f"{destination_name(destination)} {tonnes(level)}" + (f" ({detail[0]})" if detail else ""))
     if not parts:
         return None
     return KeyPoint(f"By destination in {month:%B}: " + "; ".join(parts) + ".", tuple(sorted(claims)))
@@ -196,11 +150,11 @@ def key_points(result: Reconstruction, numbers: EditionNumbers, params: EditionP
 
 def summary_paragraph(numbers: EditionNumbers, params: EditionParameters) -> str:
     control = parse_month(params.control_start)
-    text = (f"China tightened export controls on rare earths and magnets in {control:%B %Y}. "
-            f"In {month_name(numbers.month)} it exported {tonnes(numbers.level)} of rare-earth magnets")
+    text = (f"China tightened export controls on rare earths and magnets in {month_label(control)}. "
+            f"In {month_label(numbers.month)} it exported {tonnes(numbers.level)} of rare-earth magnets")
     if numbers.of_base.pinned:
         text += (f", {percent(numbers.of_base.value)} of "
-                 f"{analysis.baseline_label(params.baseline, params.control_start)}")
+                 f"{baseline_label(params.baseline, params.control_start)}")
     text += "."
     ytd = numbers.ytd.iloc[-1]
     if not math.isnan(ytd["change_pct"]):

@@ -1,7 +1,9 @@
-"""Edition parameters: the contract between params.yaml, the CLI and the notebook.
+"""Edition parameters and where the project's files are.
 
-Papermill only warns about parameters the notebook does not define, so the
-checking happens here, before anything is executed.
+params.yaml is the one source of the parameters' defaults: the command, the notebook (whose
+parameters cell holds None, "the default") and open_edition all read it through defaults().
+Papermill only warns about parameters the notebook does not define, so the checking happens
+here, the same way for every route a parameter comes by.
 """
 from __future__ import annotations
 
@@ -11,19 +13,17 @@ from pathlib import Path
 import yaml
 
 from .ledger import Ledger
-from .periods import parse_month
+from .ledger.periods import parse_month
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PARAMS_FILE = PROJECT_ROOT / "params.yaml"
+REPORTS_ROOT = PROJECT_ROOT / "reports"
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "briefing.ipynb"
 
 NOTEBOOK_PARAMETERS = ("month", "control_start", "baseline", "series", "data")
 PUBLISHING_PARAMETERS = ("email_to",)
+PARAMETERS = NOTEBOOK_PARAMETERS + PUBLISHING_PARAMETERS
 BASELINES = ("pre_control_mean", "same_month_prior_year")
-DEFAULTS = {
-    "month": "latest",
-    "control_start": "2025-04",
-    "baseline": "pre_control_mean",
-    "series": ["magnets/world", "magnets/US", "magnets/DE", "rare_earths/world"],
-    "data": "data",
-    "email_to": "",
-}
 HEADLINE_SERIES = "magnets/world"
 
 
@@ -45,7 +45,15 @@ class EditionParameters:
                 "series": list(self.series), "data": self.data}
 
 
-def read_params_file(path: str | Path = "params.yaml") -> dict:
+def resolve_data_folder(data: str | Path) -> Path:
+    """A relative ledger folder is looked up in the working directory, then the project root."""
+    folder = Path(data)
+    if folder.is_absolute() or folder.exists():
+        return folder
+    return PROJECT_ROOT / folder
+
+
+def read_params_file(path: str | Path) -> dict:
     path = Path(path)
     if not path.exists():
         return {}
@@ -61,12 +69,21 @@ def read_params_file(path: str | Path = "params.yaml") -> dict:
             for key, value in loaded.items()}
 
 
+def defaults() -> dict:
+    """Every parameter's default, as params.yaml gives it."""
+    values = read_params_file(PARAMS_FILE)
+    check_names(values, where=str(PARAMS_FILE))
+    missing = [name for name in PARAMETERS if name not in values]
+    if missing:
+        raise ParameterError(f"{PARAMS_FILE}: no default for {', '.join(missing)}")
+    return values
+
+
 def check_names(params: dict, where: str = "parameters") -> None:
-    known = NOTEBOOK_PARAMETERS + PUBLISHING_PARAMETERS
-    unknown = sorted(set(params) - set(known))
+    unknown = sorted(set(params) - set(PARAMETERS))
     if unknown:
         raise ParameterError(f"{where}: unknown parameter {', '.join(map(repr, unknown))}; "
-                             f"known parameters are {', '.join(known)}")
+                             f"known parameters are {', '.join(PARAMETERS)}")
 
 
 def latest_reported_month(ledger: Ledger, series: str = HEADLINE_SERIES) -> str:
@@ -79,9 +96,10 @@ def latest_reported_month(ledger: Ledger, series: str = HEADLINE_SERIES) -> str:
 
 
 def resolve(params: dict, ledger: Ledger) -> EditionParameters:
-    """Fill defaults, resolve month='latest' and check every value against the ledger."""
+    """Fill in the defaults (None is a default too), resolve month='latest' and check every value
+    against the ledger."""
     check_names(params)
-    merged = {**DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
+    merged = {**defaults(), **{k: v for k, v in params.items() if v is not None}}
     latest = latest_reported_month(ledger)
     month = str(merged["month"])
     if month == "latest":

@@ -1,121 +1,29 @@
-"""The house style and the briefing's charts.
-
-One look for every chart: the title states the finding, the subtitle gives units, a source
-line sits underneath. Reported points are filled, reconstructed ones hollow, bounds are
-bands or floating bars, and each series has its own line style and marker so the charts
-survive a greyscale printer. Colours are Okabe-Ito (colour-blind safe).
-"""
+"""The briefing's charts, each in the house style (style.py): recovery curve, monthly tonnage,
+destinations, year to date, and magnets against rare earths."""
 from __future__ import annotations
-
-import io
-import textwrap
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
+from matplotlib.patches import Patch
 
-from .analysis import month_figure
-from .engine import Reconstruction
-from .periods import parse_month
-
-A4_WIDTH_IN = 6.7  # A4 text width between 2 cm margins
-CHART_HEIGHT_IN = 3.5
-INK = "#222222"
-MUTED = "#6b6b6b"
-STYLE = {  # colour, line style, marker: distinct in colour and in greyscale
-    "magnets/world": ("#0072B2", "-", "o"),
-    "magnets/US": ("#D55E00", "--", "s"),
-    "magnets/DE": ("#009E73", "-.", "^"),
-    "rare_earths/world": ("#E69F00", ":", "D"),
-}
-LABELS = {"magnets/world": "Magnets, world", "magnets/US": "Magnets to the US",
-          "magnets/DE": "Magnets to Germany", "rare_earths/world": "Rare earths (17 types), world"}
-PRIOR_YEAR = "#8c8c8c"
-
-
-def use_house_style() -> None:
-    """Set once per session (the notebook's first cell); every chart below assumes it."""
-    sns.set_theme(context="paper", style="whitegrid", font="DejaVu Sans", rc={
-        "figure.figsize": (A4_WIDTH_IN, CHART_HEIGHT_IN),
-        "figure.dpi": 150,
-        "savefig.dpi": 150,
-        "font.size": 9,
-        "axes.titlesize": 9,
-        "axes.labelsize": 8.5,
-        "axes.edgecolor": "#bbbbbb",
-        "axes.labelcolor": INK,
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-        "legend.fontsize": 8,
-        "legend.frameon": False,
-        "grid.color": "#e6e6e6",
-        "hatch.linewidth": 0.6,
-        "svg.hashsalt": "magnet-briefing",
-    })
-    mpl.rcParams["figure.constrained_layout.use"] = True
-
-
-def style_of(series: str):
-    return STYLE.get(series, ("#555555", "-", "o"))
-
-
-def label_of(series: str) -> str:
-    return LABELS.get(series, series)
-
-
-def finish(fig, ax, title: str, subtitle: str, source: str) -> None:
-    fig.suptitle(textwrap.fill(title, 72), x=0.01, ha="left", fontsize=11, fontweight="bold", color=INK)
-    ax.set_title(textwrap.fill(subtitle, 100), loc="left", color=MUTED, fontsize=8.5, pad=6)
-    source = textwrap.fill(source, 128)
-    lines = source.count("\n") + 1
-    reserved = (lines * 6.5 * 1.35 / 72 + 0.04) / fig.get_figheight()  # inches of source text, as a fraction
-    fig.get_layout_engine().set(rect=(0, reserved, 1, 1 - reserved))
-    fig.text(0.01, 0.012, source, ha="left", va="bottom", fontsize=6.5, color=MUTED, linespacing=1.3)
-
-
-def legend_below(ax, handles=None, labels=None, ncols=4) -> None:
-    if handles is None:
-        handles, labels = ax.get_legend_handles_labels()
-    tick_lines = max([t.get_text().count("\n") + 1 for t in ax.get_xticklabels()] or [1])
-    clearance = 1.0 + 1.3 * tick_lines + (1.5 if ax.get_xlabel() else 0.0)  # in legend font sizes
-    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 0), borderaxespad=clearance, ncols=ncols,
-              handlelength=2.4, columnspacing=1.4)
-
-
-def source_line(publishers: list[str]) -> str:
-    names = ", ".join(publishers) if publishers else "the claims ledger"
-    return f"Source: China customs figures as reported by {names}. Reconstruction and bounds: magnet_briefing."
-
-
-def _markers(ax, x, y, basis, colour, marker, label=None):
-    """Filled for reported, hollow for reconstructed; nothing is drawn where there is no estimate."""
-    x, y, basis = np.asarray(x), np.asarray(y, dtype=float), np.asarray(basis)
-    reported = (basis == "reported") & ~np.isnan(y)
-    derived = (basis == "derived") & ~np.isnan(y)
-    ax.plot(x[reported], y[reported], marker, color=colour, markersize=5.5, linestyle="none", label=label)
-    ax.plot(x[derived], y[derived], marker, markerfacecolor="white", markeredgecolor=colour,
-            markeredgewidth=1.3, markersize=5.5, linestyle="none")
-
-
-def basis_legend_handles():
-    from matplotlib.lines import Line2D
-    return [Line2D([], [], marker="o", color=INK, linestyle="none", markersize=5, label="reported"),
-            Line2D([], [], marker="o", color=INK, markerfacecolor="white", linestyle="none", markersize=5,
-                   label="reconstructed")]
+from ..analysis.figures import month_figure
+from ..analysis.recovery import since_controls, trough
+from ..engine import Reconstruction
+from ..ledger.periods import parse_month
+from .labels import number, series_label
+from .style import A4_WIDTH_IN, INK, MUTED, PRIOR_YEAR, basis_legend_handles, finish, legend_below, markers, style_of
 
 
 def recovery_title(recovery: pd.DataFrame, headline_series: str) -> str:
-    rows = recovery[(recovery["series"] == headline_series) & recovery["pct"].notna()
-                    & (recovery["months_since_control"] >= 0)]
-    if rows.empty:
+    low = trough(recovery, headline_series)
+    if low is None:
         return "No baseline: the recovery cannot be measured for this series"
-    trough = rows.loc[rows["pct"].idxmin()]
-    last = rows.iloc[-1]
-    if last["month"] == trough["month"]:
+    last = since_controls(recovery, headline_series).iloc[-1]
+    if last["month"] == low["month"]:
         return f"Magnet exports at {last['pct']:.0f}% of baseline in {last['month']:%B}"
-    return (f"Magnet exports fell to {trough['pct']:.0f}% of baseline in {trough['month']:%B} "
+    return (f"Magnet exports fell to {low['pct']:.0f}% of baseline in {low['month']:%B} "
             f"and stood at {last['pct']:.0f}% in {last['month']:%B}")
 
 
@@ -131,8 +39,8 @@ def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: st
         colour, line, marker = style_of(series)
         x = rows["months_since_control"].to_numpy()
         ax.fill_between(x, rows["pct_low"], np.minimum(rows["pct_high"], 400), color=colour, alpha=0.18, linewidth=0)
-        ax.plot(x, rows["pct"], line, color=colour, linewidth=1.6, label=label_of(series))
-        _markers(ax, x, rows["pct"], rows["basis"], colour, marker)
+        ax.plot(x, rows["pct"], line, color=colour, linewidth=1.6, label=series_label(series))
+        markers(ax, x, rows["pct"], rows["basis"], colour, marker)
         ax.annotate(f"{rows['pct'].iloc[-1]:.0f}%", (x[-1], rows["pct"].iloc[-1]), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize=8, color=colour, fontweight="bold")
         shown.append(series)
@@ -152,7 +60,7 @@ def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: st
     legend_below(ax, handles + basis_legend_handles(), labels + ["reported", "reconstructed"],
                  ncols=min(4, len(handles) + 2) if len(handles) < 2 else 3)
     missing = sorted(set(recovery["series"]) - set(shown))
-    note = f" No baseline for: {', '.join(label_of(s) for s in missing)}." if missing else ""
+    note = f" No baseline for: {', '.join(series_label(s) for s in missing)}." if missing else ""
     finish(fig, ax, recovery_title(recovery, headline_series),
            f"Exports as % of {baseline_text}.{note}", source)
     return fig
@@ -193,8 +101,7 @@ def tonnage_chart(result: Reconstruction, series: str, first: str, last: str, so
         a, b = (start - months[0]).n, (end - months[0]).n
         y = top * 1.06
         ax.plot([a - 0.35, a - 0.35, b + 0.35, b + 0.35], [y * 0.98, y, y, y * 0.98], color=INK, linewidth=0.9)
-        mark = "" if row.basis == "reported" else "≈"
-        ax.text(a - 0.35, y * 1.01, f"{start:%b}–{end:%b}: {mark}{row.estimate:,.0f} t in total",
+        ax.text(a - 0.35, y * 1.01, f"{start:%b}–{end:%b}: {number(row.estimate, row.basis)} t in total",
                 ha="left", va="bottom", fontsize=7.5, color=INK)
         top = max(top, y * 1.12)
     ax.set_ylim(0, top * 1.08)
@@ -203,12 +110,11 @@ def tonnage_chart(result: Reconstruction, series: str, first: str, last: str, so
     ax.set_ylabel("tonnes")
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.grid(axis="x", visible=False)
-    from matplotlib.patches import Patch
     handles = [Patch(color=colour, label="reported"),
                Patch(facecolor="white", edgecolor=colour, hatch="////", label="reconstructed (bar: bounds)"),
                Patch(facecolor=colour, alpha=0.18, edgecolor=colour, linestyle="--", label="only bounds known")]
     legend_below(ax, handles, [h.get_label() for h in handles], ncols=3)
-    finish(fig, ax, title, f"{label_of(series)}, tonnes per month. Brackets: totals known only for several "
+    finish(fig, ax, title, f"{series_label(series)}, tonnes per month. Brackets: totals known only for several "
                            "months together; n/a: no upper bound", source)
     return fig
 
@@ -223,7 +129,7 @@ def year_to_date_chart(ytd: pd.DataFrame, source: str, title: str):
                     linewidth=0)
     year = int(rows["month"].iloc[-1].year) if len(rows) else 0
     ax.plot(x, rows["ytd"], "-", color=colour, linewidth=1.8, label=str(year))
-    _markers(ax, x, rows["ytd"], rows["basis"], colour, marker)
+    markers(ax, x, rows["ytd"], rows["basis"], colour, marker)
     prior = ytd[ytd["prior_ytd"].notna()]
     px = prior["month"].map(lambda m: m.month).to_numpy(dtype=float)
     ax.plot(px, prior["prior_ytd"], "--", color=PRIOR_YEAR, linewidth=1.5, marker="o", markerfacecolor="white",
@@ -273,8 +179,7 @@ def comparison_chart(recovery: pd.DataFrame, series: list[str], baseline_text: s
     ax.set_ylabel("% of baseline")
     ax.set_ylim(0, max(130, rows["pct_high"].max() * 1.18 if len(rows) else 130))
     ax.grid(axis="x", visible=False)
-    from matplotlib.patches import Patch
-    legend_below(ax, [Patch(color=style_of(n)[0]) for n in series], [label_of(n) for n in series], ncols=len(series))
+    legend_below(ax, [Patch(color=style_of(n)[0]) for n in series], [series_label(n) for n in series], ncols=len(series))
     finish(fig, ax, title, subtitle or f"Exports as % of {baseline_text}; hatched: reconstructed", source)
     return fig
 
@@ -301,7 +206,7 @@ def destinations_chart(result: Reconstruction, series: list[str], first: str, la
             if before.pinned:
                 ax.plot([xpos - width * 0.45, xpos + width * 0.45], [before.value] * 2, color=PRIOR_YEAR,
                         linewidth=2.2, solid_capstyle="butt")
-        ax.bar(0, 0, color=colour, label=label_of(name))
+        ax.bar(0, 0, color=colour, label=series_label(name))
     ax.plot([], [], color=PRIOR_YEAR, linewidth=2.2, label="same month a year earlier")
     ax.set_xticks(range(len(months)), [f"{m:%b %Y}" for m in months])
     ax.set_ylabel("tonnes")
@@ -311,13 +216,3 @@ def destinations_chart(result: Reconstruction, series: list[str], first: str, la
     legend_below(ax, ncols=3)
     finish(fig, ax, title, "Tonnes per month; hatched: reconstructed; n/a: no published figure", source)
     return fig
-
-
-def png_bytes(fig) -> bytes:
-    """The chart as PNG, rendered once at the house size (constrained layout already fits it, so
-    no tight bounding box and no second draw), with no software stamp: same input, same bytes."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=mpl.rcParams["savefig.dpi"], metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
-

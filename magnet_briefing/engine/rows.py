@@ -1,9 +1,11 @@
-"""The whole ledger as one sparse system of interval rows, built with array operations.
+"""Claims become rows: the whole ledger as one sparse system of interval rows, built with arrays.
 
-Every claim of every series becomes rows  lo <= sum(coef * x[column]) <= hi  (constraints.py
-says why each measure gives the rows it does); a column is one month of one series. Building
-them as arrays, not claim by claim, is what lets a ledger of a thousand series and half a
-million claims be reconstructed in seconds.
+Every claim of every series becomes rows  lo <= sum(coef * x[column]) <= hi, from its interval
+(ledger/intervals.py); a column is one month of one series. A level is one row over its months.
+Growth is linear because shipments are non-negative: x_t >= r_lo * x_(t-lag) and
+x_t <= r_hi * x_(t-lag). A ranking is one inequality per earlier period inside the window.
+Building the rows as arrays, not claim by claim, is what lets a ledger of a thousand series and
+half a million claims be reconstructed in seconds.
 """
 from __future__ import annotations
 
@@ -14,19 +16,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .constraints import KG_PER_TONNE, REVISION_ALLOWANCE_T, last_digit_unit
-from .ledger import RANK_MEASURES
-
-LAGS = {"mom_pct": 1, "mom_ratio": 1, "yoy_pct": 12}
-
-
-def ordinals(periods) -> np.ndarray:
-    """Month ordinals of a Period column (or a list of Periods)."""
-    if isinstance(periods, pd.Series):
-        periods = periods.array
-    if hasattr(periods, "asi8"):
-        return np.asarray(periods.asi8, dtype=np.int64)
-    return np.array([p.ordinal for p in periods], dtype=np.int64)
+from ..ledger.intervals import KG_PER_TONNE, model_intervals
+from ..ledger.periods import ordinals
+from ..ledger.vocabulary import CENTRAL_QUALIFIERS, LAGS, RANK_MEASURES
 
 
 @dataclass(frozen=True)
@@ -43,71 +35,26 @@ class ClaimArrays:
     lo: np.ndarray           # interval in model units (NaN for rankings)
     hi: np.ndarray
     central: np.ndarray      # the value as stated, in model units
+    qualifier: np.ndarray    # qualifier strings
     exact: np.ndarray        # bool: qualifier exact or about (names a central value)
     since: np.ndarray        # a ranking's 'since' month ordinal (0 otherwise)
     value: np.ndarray        # the figure as written: tonnes for levels (kg converted), % or a multiple
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, unique = pd.factorize(column)
-    return codes, np.asarray(unique, dtype=object)
-
-
-def _is(codes: np.ndarray, unique: np.ndarray, *values: str) -> np.ndarray:
-    return np.isin(codes, np.flatnonzero(np.isin(unique, list(values))))
-
-
-def stated_intervals(text: pd.Series, qualifier: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """stated_interval (constraints.py) for a whole column: (lo, hi, central) in the figure's own unit."""
-    text_codes, texts = _codes(text)
-    value_of = np.array([float(t) for t in texts], dtype=float)
-    unit_of = np.array([last_digit_unit(t) for t in texts], dtype=float)
-    value, unit = value_of[text_codes], unit_of[text_codes]
-    size = np.abs(value)
-    q_codes, q_unique = _codes(qualifier)
-    lo, hi = value - unit / 2, value + unit / 2                      # exact
-    about = _is(q_codes, q_unique, "about")
-    lo, hi = np.where(about, value - unit, lo), np.where(about, value + unit, hi)
-    for word, (a, b) in {"nearly": (np.maximum(size - unit, 0.0), size), "over": (size, np.full_like(size, np.inf)),
-                         "under": (np.zeros_like(size), size)}.items():
-        chosen = _is(q_codes, q_unique, word)
-        negative = chosen & (value < 0)
-        lo, hi = np.where(chosen, a, lo), np.where(chosen, b, hi)
-        lo, hi = np.where(negative, -b, lo), np.where(negative, -a, hi)
-    central = np.where(np.isfinite(hi), (lo + hi) / 2, value)
-    return lo, hi, central
-
-
 def claim_arrays(claims: pd.DataFrame) -> ClaimArrays:
     names = sorted(claims["series"].unique())
     series = pd.Categorical(claims["series"], categories=names).codes.astype(np.int64)
-    m_codes, m_unique = _codes(claims["measure"])
-    measure = m_unique[m_codes] if len(m_unique) else np.zeros(0, dtype=object)
-    rank = _is(m_codes, m_unique, *RANK_MEASURES)
-    start, end = ordinals(claims["start"]), ordinals(claims["end"])
-    lag = np.array([LAGS.get(m, 0) for m in m_unique], dtype=np.int64)[m_codes] if len(m_unique) \
-        else np.zeros(0, dtype=np.int64)
-    numeric = np.flatnonzero(~rank)
-    lo, hi, central = (np.full(len(claims), np.nan) for _ in range(3))
-    lo[numeric], hi[numeric], central[numeric] = stated_intervals(claims["value_text"].iloc[numeric],
-                                                                  claims["qualifier"].iloc[numeric])
-    level = _is(m_codes, m_unique, "level")
-    kg = level & (claims["unit"].to_numpy() == "kg")
-    for column in (lo, hi, central):
-        column[kg] /= KG_PER_TONNE
-    ranged = level & (start != end)
-    lo[ranged] = np.maximum(lo[ranged] - REVISION_ALLOWANCE_T, 0.0)
-    hi[ranged] += REVISION_ALLOWANCE_T
-    percent = _is(m_codes, m_unique, "mom_pct", "yoy_pct")
-    lo[percent], hi[percent], central[percent] = 1 + lo[percent] / 100, 1 + hi[percent] / 100, 1 + central[percent] / 100
-    growth = lag > 0
-    lo[growth] = np.maximum(lo[growth], 0.0)
+    measure = claims["measure"].to_numpy(dtype=object)
+    rank = claims["measure"].isin(RANK_MEASURES).to_numpy()
+    lag = claims["measure"].map(LAGS).fillna(0).to_numpy(dtype=np.int64)
+    lo, hi, central = model_intervals(claims)
     since = np.where(rank, claims["value"].to_numpy(dtype=float), 0).astype(np.int64)
-    exact = np.isin(claims["qualifier"].to_numpy(), ["exact", "about"]) & ~rank
+    exact = claims["qualifier"].isin(CENTRAL_QUALIFIERS).to_numpy() & ~rank
     value = claims["value"].to_numpy(dtype=float).copy()
-    value[kg] /= KG_PER_TONNE
-    return ClaimArrays(claims["claim_id"].to_numpy(dtype=object), series, names, measure, start, end, lag, rank,
-                       lo, hi, central, exact, since, value)
+    value[(measure == "level") & (claims["unit"].to_numpy() == "kg")] /= KG_PER_TONNE
+    return ClaimArrays(claims["claim_id"].to_numpy(dtype=object), series, names, measure,
+                       ordinals(claims["start"]), ordinals(claims["end"]), lag, rank, lo, hi, central,
+                       claims["qualifier"].to_numpy(dtype=object), exact, since, value)
 
 
 @dataclass

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ledger.intervals import REVISION_ALLOWANCE_T
 from .bounds import LedgerBounds
-from .constraints import REVISION_ALLOWANCE_T
 from .lp import IntervalLP
-from .system import System
+from .rows import System
 
 FIXED_WEIGHT = 1e3     # a stated month is pulled hard to its stated figure
 MIDDLE_WEIGHT = 1e-4   # every month is pulled faintly to the middle of its range: a unique answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -28,24 +29,26 @@ class Period:
     def months(self) -> list[pd.Period]:
         return list(pd.period_range(self.start, self.end, freq="M"))
 
-    def shifted(self, months: int) -> "Period":
-        return Period(self.start + months, self.end + months)
-
     def __str__(self) -> str:
         return format_period(self.start, self.end)
 
 
+def ordinals(periods) -> np.ndarray:
+    """Month ordinals of a Period column (or a list of Periods)."""
+    if isinstance(periods, pd.Series):
+        periods = periods.array
+    if hasattr(periods, "asi8"):
+        return np.asarray(periods.asi8, dtype=np.int64)
+    return np.array([p.ordinal for p in periods], dtype=np.int64)
+
+
+def month_of(ordinal: int) -> pd.Period:
+    """The month a Period ordinal stands for (the engine counts months as ordinals)."""
+    return pd.PeriodIndex.from_ordinals([ordinal], freq="M")[0]
+
+
 def format_period(start: pd.Period, end: pd.Period) -> str:
     return str(start) if start == end else f"{start}..{end}"
-
-
-def span_label(first: pd.Period, last: pd.Period) -> str:
-    """For readers: 'May 2024', 'Jan–Apr 2024', 'Jun 2024–Mar 2025'."""
-    if first == last:
-        return f"{first:%b %Y}"
-    if first.year == last.year:
-        return f"{first:%b}–{last:%b %Y}"
-    return f"{first:%b %Y}–{last:%b %Y}"
 
 
 def parse_period(text: str) -> Period:

@@ -13,27 +13,18 @@ from pathlib import Path
 import pandas as pd
 
 from .periods import parse_month, parse_period
-
-CLAIM_COLUMNS = ["claim_id", "series", "period", "measure", "value", "unit", "qualifier", "source_id"]
-SOURCE_COLUMNS = ["source_id", "publisher", "title", "published", "url"]
-
-PRODUCTS = ("magnets", "rare_earths")
-LEVEL_MEASURES = ("level",)
-CHANGE_MEASURES = ("mom_pct", "yoy_pct")
-RATIO_MEASURES = ("mom_ratio",)
-RANK_MEASURES = ("highest_since", "lowest_since")
-MEASURES = LEVEL_MEASURES + CHANGE_MEASURES + RATIO_MEASURES + RANK_MEASURES
-QUALIFIERS = ("exact", "about", "nearly", "over", "under")
-UNITS_FOR_MEASURE = {
-    "level": ("t", "kg"),
-    "mom_pct": ("%",),
-    "yoy_pct": ("%",),
-    "mom_ratio": ("x",),
-    "highest_since": ("month",),
-    "lowest_since": ("month",),
-}
-UNITS = ("t", "kg", "%", "x", "month")
-SINGLE_MONTH_MEASURES = ("mom_pct", "mom_ratio")
+from .vocabulary import (
+    CHANGE_MEASURES,
+    CLAIM_COLUMNS,
+    MEASURES,
+    PRODUCTS,
+    QUALIFIERS,
+    RANK_MEASURES,
+    SINGLE_MONTH_MEASURES,
+    SOURCE_COLUMNS,
+    UNITS,
+    UNITS_FOR_MEASURE,
+)
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _COMMA_NUMBER = re.compile(r"^[+-]?[\d.]*,[\d.,]*$")
@@ -66,10 +57,6 @@ class Ledger:
     claims: pd.DataFrame
     sources: pd.DataFrame
     folder: Path
-
-    def source_of(self, claim_id: str) -> pd.Series:
-        source_id = self.claims.set_index("claim_id").loc[claim_id, "source_id"]
-        return self.sources.set_index("source_id").loc[source_id]
 
 
 def _read_rows(path: Path, expected: list[str], problems: list[LedgerProblem], label: str):
@@ -118,8 +105,9 @@ def _check_number(text: str) -> str | None:
 def load_sources(path: Path, label: str, problems: list[LedgerProblem]) -> pd.DataFrame:
     rows, seen = [], {}
     for line, row in _read_rows(path, SOURCE_COLUMNS, problems, label):
-        def bad(column, message):
+        def bad(column, message, line=line):
             problems.append(LedgerProblem(label, line, column, message))
+
         sid = row["source_id"]
         if not sid:
             bad("source_id", "is empty")
@@ -148,7 +136,7 @@ def load_claims(path: Path, label: str, source_ids: set[str] | None,
     for line, row in _read_rows(path, CLAIM_COLUMNS, problems, label):
         ok = True
 
-        def bad(column, message):
+        def bad(column, message, line=line):
             nonlocal ok
             ok = False
             problems.append(LedgerProblem(label, line, column, message))

@@ -1,4 +1,5 @@
-"""One group's LP re-solved for many objectives, warm from the last basis, with COIN-OR CLP.
+"""For the engine's speed target (README): one group's LP re-solved for many objectives, warm from
+the last basis, with COIN-OR CLP.
 
 Certifying a group's bounds asks about twenty objectives of one small model. CLP keeps its
 factorisation between those solves (startFinishOptions "xf"), which makes a re-solve after a
@@ -46,11 +47,6 @@ class WarmLP:
         # CLP sizes the model from the largest index it is given: an empty last row or column is lost
         if (simplex.nCols, simplex.nRows) != (self.n_cols, matrix.shape[0]):
             self._hand_to_highs()
-
-    @property
-    def on_highs(self) -> bool:
-        """Whether HiGHS answers for this model from now on."""
-        return self._highs is not None
 
     def optimise(self, cost: np.ndarray, maximise: bool, binding: bool = True) -> Optimum:
         """min or max of cost . x; binding=False skips the binding rows and columns (the duals)."""

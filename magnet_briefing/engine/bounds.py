@@ -15,9 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .parallel import available_workers, solve_each
 from .propagate import Propagation, dominated_rows, implied_rows, propagate
-from .system import System, components_of
+from .rows import components_of
 from .warm_lp import WarmLP
 
 SUM_ROUNDS = 4
@@ -135,85 +134,9 @@ class LedgerBounds:
     infeasible: np.ndarray          # per original component: its rows cannot all hold
 
 
-MIN_ROWS_PER_WORKER = 50_000  # below this a ledger is bounded in this process: forking costs more
-SLICES_PER_WORKER = 4          # several slices per worker even out slices of unequal cost
-
-
-def ledger_bounds(system: System) -> LedgerBounds:
-    """Series are independent: a large ledger is bounded in slices of whole series, one worker per
-    core, and the slices joined (the same bounds and supports as in one piece)."""
-    workers = min(available_workers(), system.matrix.shape[0] // MIN_ROWS_PER_WORKER)
-    if workers <= 1:
-        return _bounds(system.matrix, system.row_lo, system.row_hi, system.component)
-    slices = series_slices(system, workers * SLICES_PER_WORKER)
-
-    def bound(piece: SeriesSlice) -> LedgerBounds:
-        return _bounds(*piece.of(system))
-
-    return _joined(system, slices, solve_each(bound, slices, workers))
-
-
-@dataclass(frozen=True)
-class SeriesSlice:
-    """Consecutive series: their columns first:stop, and their rows (series by series, in ledger order
-    within each; the answers do not depend on that order across series)."""
-    first: int
-    stop: int
-    rows: np.ndarray
-
-    def of(self, system: System):
-        """(matrix, row_lo, row_hi, component) of these series alone, columns counted from `first`."""
-        part = system.matrix[self.rows]
-        part = sparse.csr_matrix((part.data, part.indices - self.first, part.indptr),
-                                 shape=(len(self.rows), self.stop - self.first))
-        return part, system.row_lo[self.rows], system.row_hi[self.rows], system.component[self.first:self.stop]
-
-
-def series_slices(system: System, count: int) -> list[SeriesSlice]:
-    """About `count` slices of consecutive series with about as many rows each."""
-    row_series = system.claims.series[system.row_claim]
-    by_series = np.argsort(row_series, kind="stable")
-    rows_before = np.r_[0, np.cumsum(np.bincount(row_series, minlength=len(system.offset)))]
-    cuts = np.unique(np.searchsorted(rows_before, np.linspace(0, rows_before[-1], count + 1)[1:-1]))
-    edges = np.r_[0, cuts[(cuts > 0) & (cuts < len(system.offset))], len(system.offset)]
-    column_edge = np.r_[system.offset, system.n_cols]
-    return [SeriesSlice(int(column_edge[a]), int(column_edge[b]), by_series[rows_before[a]:rows_before[b]])
-            for a, b in zip(edges[:-1], edges[1:])]
-
-
-def _joined(system: System, slices: list[SeriesSlice], parts: list[LedgerBounds]) -> LedgerBounds:
-    """One LedgerBounds over the whole ledger from the bounds of its slices, in ledger rows and columns."""
-    n_rows = system.matrix.shape[0]
-
-    def in_ledger_rows(matrix: sparse.csr_matrix, rows: np.ndarray, width: int) -> sparse.csr_matrix:
-        return sparse.csr_matrix((matrix.data, rows[matrix.indices], matrix.indptr), shape=(matrix.shape[0], width))
-
-    support = Supports(sparse.vstack([in_ledger_rows(p.support.matrix, s.rows, n_rows)
-                                      for p, s in zip(parts, slices)], format="csr"))
-    labels, rows, row_starts, grouped = [], [], [np.zeros(1, dtype=np.int64)], []
-    groups_before = rows_before = 0
-    for piece, part in zip(slices, parts):
-        g = part.groups
-        labels.append(np.where(g.label >= 0, g.label + groups_before, -1))
-        rows.append(piece.rows[g.rows])
-        row_starts.append(g.row_starts[1:] + rows_before)
-        grouped.append(sparse.csr_matrix((g.grouped.data, g.grouped.indices, g.grouped.indptr),
-                                         shape=(g.grouped.shape[0], system.n_cols)))
-        groups_before += g.count
-        rows_before += len(g.rows)
-    label = np.concatenate(labels)
-    columns = np.argsort(label, kind="stable")
-    column_starts = np.searchsorted(label[columns], np.arange(groups_before + 1))
-    groups = Groups(label, columns, column_starts, np.concatenate(rows), np.concatenate(row_starts),
-                    sparse.vstack(grouped, format="csr"))
-    infeasible = np.zeros(system.component.max(initial=-1) + 1, dtype=bool)
-    for part in parts:
-        infeasible[np.flatnonzero(part.infeasible)] = True
-    joined = {name: np.concatenate([getattr(p, name) for p in parts]) for name in ("low", "high", "box_lower", "box_upper")}
-    return LedgerBounds(support=support, groups=groups, infeasible=infeasible, **joined)
-
-
-def _bounds(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray, component: np.ndarray) -> LedgerBounds:
+def bounds_of(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray, component: np.ndarray) -> LedgerBounds:
+    """The bounds of every month of these rows, in this process (scale_out.ledger_bounds shares a
+    large ledger out between processes in slices of series)."""
     n = matrix.shape[1]
     done = propagate(matrix, row_lo, row_hi, np.zeros(n), np.full(n, math.inf))
     infeasible = np.zeros(component.max(initial=-1) + 1, dtype=bool)

@@ -1,0 +1,55 @@
+"""The numbers an edition quotes, computed once: the headline month's level against its baseline and
+a year earlier, the recovery table and metrics, and the year to date."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..config import HEADLINE_SERIES, EditionParameters
+from ..engine import Reconstruction
+from ..engine.basis import PINNED
+from ..ledger.periods import parse_month
+from .baselines import baseline
+from .figures import Figure, change, month_figure, ratio
+from .recovery import recovery_metrics, recovery_table
+from .year_to_date import year_to_date
+
+
+@dataclass(frozen=True)
+class EditionNumbers:
+    month: pd.Period
+    level: Figure
+    base: Figure
+    of_base: Figure
+    year_ago: Figure
+    yoy: Figure
+    recovery: pd.DataFrame
+    metrics: pd.DataFrame
+    ytd: pd.DataFrame
+
+
+def edition_numbers(result: Reconstruction, params: EditionParameters) -> EditionNumbers:
+    month = parse_month(params.month)
+    series = HEADLINE_SERIES
+    recovery = recovery_table(result, list(params.series), params.control_start, params.baseline, params.month)
+    base = baseline(result, series, month, params.control_start, params.baseline)
+    level = month_figure(result, series, month)
+    return EditionNumbers(
+        month=month, level=level, base=base, of_base=ratio(level, base),
+        year_ago=month_figure(result, series, month - 12), yoy=change(result, series, month, 12),
+        recovery=recovery, metrics=recovery_metrics(recovery, params.control_start),
+        ytd=year_to_date(result, series, params.month))
+
+
+def check_edition_month(result: Reconstruction, series: str, month: str) -> str | None:
+    """A one-line reason why `month` cannot be an edition, or None."""
+    table = result.monthly
+    pinned = table[(table["series"] == series) & table["basis"].isin(PINNED) & ~table["month"].str.contains(r"\.\.")]
+    latest = pinned["month"].max()
+    if month in set(pinned["month"]):
+        return None
+    if month > latest:
+        return f"month: no data for {month}; the latest month with a {series} figure is {latest}"
+    return (f"month: the claims do not pin {series} in {month}; months with a figure: "
+            f"{', '.join(sorted(pinned['month']))} (latest {latest})")

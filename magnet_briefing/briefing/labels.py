@@ -1,0 +1,97 @@
+"""Labels, the one place they are written: series names, months, and the mark of a reconstructed figure.
+
+A figure that is not as reported (derived from other claims, or a total of such months) carries
+RECONSTRUCTED_MARK wherever it is shown: sentences, tables, charts, e-mail.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..ledger.periods import parse_month, parse_period
+
+RECONSTRUCTED_MARK = "≈"
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
+               "August", "September", "October", "November", "December")
+PRODUCT_LABELS = {"magnets": "Magnets", "rare_earths": "Rare earths (17 types)"}   # for legends and tables
+PRODUCT_NAMES = {"magnets": "magnet exports", "rare_earths": "rare-earth exports (17 types)"}   # in sentences
+DESTINATION_NAMES = {"US": "the US", "DE": "Germany", "JP": "Japan", "KR": "South Korea", "VN": "Vietnam",
+                     "TH": "Thailand", "IN": "India", "FR": "France", "IT": "Italy", "NL": "the Netherlands",
+                     "GB": "the UK", "MX": "Mexico", "EU": "the EU"}
+
+
+def destination_name(destination: str) -> str:
+    return DESTINATION_NAMES.get(destination, destination)
+
+
+def _parts(series: str) -> tuple[str, str]:
+    product, _, destination = series.partition("/")
+    return product, destination
+
+
+def series_label(series: str) -> str:
+    """'Magnets, world', 'Magnets to the US': for legends and table rows."""
+    product, destination = _parts(series)
+    name = PRODUCT_LABELS.get(product, product)
+    return f"{name}, world" if destination == "world" else f"{name} to {destination_name(destination)}"
+
+
+def series_name(series: str) -> str:
+    """'magnet exports', 'magnet exports to the US': for sentences."""
+    product, destination = _parts(series)
+    name = PRODUCT_NAMES.get(product, product)
+    return name if destination == "world" else f"{name} to {destination_name(destination)}"
+
+
+def mark(basis: str) -> str:
+    return "" if basis == "reported" else RECONSTRUCTED_MARK
+
+
+def number(value: float, basis: str) -> str:
+    """Whole tonnes with thousands separators, marked unless reported: '5,577', '≈2,450'."""
+    return f"{mark(basis)}{value:,.0f}"
+
+
+def tonnes(figure) -> str:
+    """A Figure (analysis) in tonnes: '5,577 t', '≈2,450 t'."""
+    return f"{number(figure.value, figure.basis)} t"
+
+
+def percent(value: float, signed: bool = False) -> str:
+    digits = 0 if abs(value) >= 10 else 1
+    return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
+
+
+def month_label(month: str | pd.Period) -> str:
+    """'2025-07' -> 'July 2025', independent of the machine's locale."""
+    month = parse_month(month) if isinstance(month, str) else month
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def span_label(first: pd.Period, last: pd.Period) -> str:
+    """For readers: 'May 2024', 'Jan–Apr 2024', 'Jun 2024–Mar 2025'."""
+    if first == last:
+        return f"{first:%b %Y}"
+    if first.year == last.year:
+        return f"{first:%b}–{last:%b %Y}"
+    return f"{first:%b %Y}–{last:%b %Y}"
+
+
+def table_month_label(first: str, last: str) -> str:
+    """A line of the appendix: 'May 2024'; 'Jan–Mar 2025 total' for a total of several months
+    (first is a range); 'Jan–Apr 2024, each' for a run of months that each have the bounds shown."""
+    if ".." in first:
+        total = parse_period(first)
+        return f"{span_label(total.start, total.end)} total"
+    label = span_label(parse_month(first), parse_month(last))
+    return label if first == last else f"{label}, each"
+
+
+def bounds_label(low: float, high: float) -> str:
+    """'1,237–2,744' that never breaks across lines: no-break spaces, and word joiners, since a
+    line may break after a dash."""
+    return f"{low:,.0f}\u00a0\u2060–\u2060\u00a0{high:,.0f}"
+
+
+def source_line(publishers: list[str]) -> str:
+    names = ", ".join(publishers) if publishers else "the claims ledger"
+    return f"Source: China customs figures as reported by {names}. Reconstruction and bounds: magnet_briefing."

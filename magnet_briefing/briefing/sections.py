@@ -1,0 +1,152 @@
+"""What the briefing notebook calls: open_edition in its first cell, then one function per section,
+each showing that section's result."""
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML, Image, Markdown, display
+
+from ..analysis.figures import Figure, month_figure
+from ..analysis.recovery import trough
+from ..config import HEADLINE_SERIES, defaults, resolve, resolve_data_folder
+from ..engine import reconstruct
+from ..engine.saved import read_reconstruction
+from ..ledger import load_ledger
+from ..ledger.periods import parse_month
+from . import charts, tables, words
+from .edition import Edition, prepare_edition
+from .labels import destination_name, series_label, tonnes
+from .style import png_bytes, use_house_style
+
+
+def open_edition(month=None, control_start=None, baseline=None, series=None, data=None,
+                 reconstruction=None) -> Edition:
+    """Load, validate and reconstruct; stop with one clear line if the month cannot be briefed.
+
+    None takes the default from params.yaml. `reconstruction` is the file `make report` saved the
+    edition's reconstruction in, so the ledger is reconstructed once per edition; without it the
+    ledger is reconstructed here."""
+    ledger = load_ledger(resolve_data_folder(defaults()["data"] if data is None else data))
+    params = resolve({"month": month, "control_start": control_start, "baseline": baseline, "series": series,
+                      "data": data}, ledger)
+    result = reconstruct(ledger.claims) if reconstruction is None else read_reconstruction(reconstruction, ledger)
+    edition = prepare_edition(params, ledger, result)
+    use_house_style()
+    pd.set_option("display.max_colwidth", None)
+    return edition
+
+
+def _show(fig) -> None:
+    display(Image(data=png_bytes(fig), format="png"))
+
+
+def _claims_note(claim_ids) -> str:
+    return f' <span class="claims">[{", ".join(claim_ids)}]</span>' if claim_ids else ""
+
+
+def show_summary(edition: Edition) -> None:
+    items = "".join(f"<li>{p.text}{_claims_note(p.claims)}</li>" for p in edition.key_points())
+    display(HTML(f'<p class="lead">{words.summary_paragraph(edition.numbers, edition.params)}</p>'
+                 f'<h3>Key points</h3><ul class="key-points">{items}</ul>'
+                 '<p class="note">Bracketed ids are the ledger claims behind each point; the appendix lists them '
+                 'with their sources.</p>'))
+
+
+def show_recovery_curve(edition: Edition) -> None:
+    _show(charts.recovery_chart(edition.numbers.recovery, edition.baseline_text, edition.params.control_start,
+                                edition.source_line(edition.params.series)))
+
+
+def _trough_level(edition: Edition) -> Figure | None:
+    """The headline series at its trough, unless the trough is the edition month itself."""
+    low = trough(edition.numbers.recovery, HEADLINE_SERIES)
+    if low is None or low["month"] == edition.month:
+        return None
+    return Figure(low["tonnes"], low["low"], low["high"], low["basis"])
+
+
+def show_monthly_tonnage(edition: Edition, series: str = HEADLINE_SERIES) -> None:
+    first = f"{edition.month.year - 1}-01"
+    level, low = edition.numbers.level, _trough_level(edition)
+    title = (f"{edition.month:%B} exports of {tonnes(level)} against a low of {tonnes(low)}" if low else
+             f"{edition.month:%B} exports: {tonnes(level)}")
+    _show(charts.tonnage_chart(edition.result, series, first, edition.params.month,
+                               edition.source_line([series]), title))
+
+
+def show_recovery_metrics(edition: Edition) -> None:
+    metrics = edition.numbers.metrics
+    missing = metrics.loc[metrics["trough"] == "n/a", "series"].map(series_label).tolist()
+    note = f" No baseline for {', '.join(missing)}, so no metrics." if missing else ""
+    display(Markdown(f"Baseline: {edition.baseline_text}. Months are counted from "
+                     f"{parse_month(edition.params.control_start):%B %Y} (month 0). "
+                     "Shortfall: baseline minus exports, summed from the start of the controls, with bounds; "
+                     f"it needs every month since the controls pinned.{note}"))
+    display(tables.recovery_metrics_table(edition))
+
+
+def show_year_to_date(edition: Edition) -> None:
+    ytd = edition.numbers.ytd
+    last = ytd.iloc[-1]
+    if pd.notna(last["change_pct"]):
+        title = (f"Year-to-date exports {abs(last['change_pct']):.0f}% "
+                 f"{'below' if last['change_pct'] < 0 else 'above'} {edition.month.year - 1}")
+    else:
+        title = "Year-to-date exports"
+    _show(charts.year_to_date_chart(ytd, edition.source_line([HEADLINE_SERIES]), title))
+    display(tables.year_to_date_table(edition))
+
+
+def show_magnets_vs_rare_earths(edition: Edition) -> None:
+    pair = ["magnets/world", "rare_earths/world"]
+    rec = edition.numbers.recovery
+    both = rec[rec["series"].isin(pair) & rec["pct"].notna() & (rec["months_since_control"] >= 0)]
+    if "rare_earths/world" not in edition.params.series or both["series"].nunique() < 2:
+        display(Markdown("_The ledger has no rare-earth figures that can be set against magnets for these months._"))
+        return
+    latest = both[both["series"] == "rare_earths/world"]["month"].max()
+    values = both[both["month"] == latest].set_index("series")["pct"]
+    title = (f"In {latest:%B}, rare-earth exports were at {values['rare_earths/world']:.0f}% of baseline, "
+             f"magnets at {values['magnets/world']:.0f}%")
+    display(Markdown("Rare earths here are customs' total of the 17 rare-earth types (compounds and metals), a "
+                     "different product from magnets; their controls covered seven medium and heavy elements only."))
+    _show(charts.comparison_chart(rec, pair, edition.baseline_text, edition.source_line(pair), title))
+
+
+def show_destinations(edition: Edition) -> None:
+    destinations = [s for s in edition.params.series if s.startswith("magnets/") and s != HEADLINE_SERIES]
+    if not destinations:
+        display(Markdown("_No destination series selected._"))
+        return
+    first = max(parse_month(edition.params.control_start), edition.month - 5)
+    figures = {s: month_figure(edition.result, s, edition.month) for s in destinations}
+    pinned = {s: f for s, f in figures.items() if f.pinned}
+    if pinned:
+        parts = [f"{destination_name(s.partition('/')[2])} {tonnes(f)}" for s, f in pinned.items()]
+        title = f"{edition.month:%B} magnet shipments: " + ", ".join(parts)
+    else:
+        title = f"No destination figures for {edition.month:%B}"
+    _show(charts.destinations_chart(edition.result, destinations, str(first), edition.params.month,
+                                    edition.source_line(destinations), title))
+
+
+def _show_text_table(frame: pd.DataFrame) -> None:
+    """A table of words (titles, reasons): set left-aligned and unhyphenated, unlike tables of figures."""
+    display(HTML(frame.to_html(classes="text-table")))
+
+
+def show_data_quality(edition: Edition) -> None:
+    display(Markdown("### Reconstructed months\n"
+                     "*Derived*: the claims pin the month within ±2.5%; the estimate is the middle of its bounds. "
+                     "*Bounded*: only a range is known and no estimate is given. "
+                     "Bounds are the tightest the claims allow (linear programming)."))
+    display(tables.reconstructed_months(edition))
+    display(Markdown("### Inconsistent claims"))
+    bad = tables.inconsistent_claims(edition)
+    if bad is None:
+        display(Markdown(f"All {len(edition.ledger.claims)} claims are consistent with each other "
+                         "within their stated precision."))
+    else:
+        display(Markdown("These claims contradict the rest and were set aside; the reconstruction does not use them."))
+        _show_text_table(bad)
+    display(Markdown("### Sources"))
+    _show_text_table(tables.sources_table(edition))

@@ -1,0 +1,104 @@
+"""The briefing's tables: recovery metrics, year to date, and the data-quality appendix (reconstructed
+months, set-aside claims, sources), as data frames ready to display."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..engine.basis import PINNED
+from ..ledger.periods import parse_month
+from .edition import Edition
+from .labels import RECONSTRUCTED_MARK, bounds_label, number, series_label, table_month_label
+
+
+def recovery_metrics_table(edition: Edition) -> pd.DataFrame:
+    metrics = edition.numbers.metrics.copy()
+
+    def shortfall(row):
+        if pd.isna(row["shortfall_t"]):
+            return "n/a"
+        return (f"{RECONSTRUCTED_MARK}{row['shortfall_t']:,.0f} "
+                f"({row['shortfall_low']:,.0f}–{row['shortfall_high']:,.0f})")
+
+    metrics = metrics[metrics["trough"] != "n/a"]
+    table = pd.DataFrame({
+        "Series": metrics["series"].map(series_label),
+        "Trough": metrics["trough"],
+        "Depth (% of baseline)": metrics["depth_pct"].map(lambda v: f"{v:.0f}%"),
+        "Months from controls to trough": metrics["months_to_trough"].map(lambda v: f"{int(v)}"),
+        "Regained 90% of baseline": metrics["regain_90"],
+        "Regained 100% of baseline": metrics["regain_100"],
+        "Shortfall since controls (t)": metrics.apply(shortfall, axis=1),
+        "Months not pinned": metrics["note"].str.replace("not pinned: ", "", regex=False).replace("", "none"),
+    })
+    return table.set_index("Series").T.rename_axis(index="Metric")
+
+
+def year_to_date_table(edition: Edition) -> pd.DataFrame:
+    ytd = edition.numbers.ytd
+    rows = ytd[ytd["ytd"].notna()]
+    year = edition.month.year
+
+    def tonnes(value, basis):
+        return "n/a" if pd.isna(value) else number(value, basis)
+
+    return pd.DataFrame({
+        "January to": rows["month"].map(lambda m: f"{m:%B}"),
+        f"{year} (t)": [tonnes(v, b) for v, b in zip(rows["ytd"], rows["basis"])],
+        f"{year - 1} (t)": [tonnes(v, b) for v, b in zip(rows["prior_ytd"], rows["prior_basis"])],
+        "Change": [("n/a" if pd.isna(c) else f"{c:+.1f}% ({lo:+.1f} to {hi:+.1f})")
+                   for c, lo, hi in zip(rows["change_pct"], rows["change_low"], rows["change_high"])],
+    }).set_index("January to")
+
+
+def reconstructed_months(edition: Edition) -> pd.DataFrame:
+    """Every month or total the briefing shows that is not simply reported, with bounds and claims."""
+    table = edition.result.monthly
+    end = edition.params.month
+    rows = table[table["series"].isin(edition.params.series) & table["basis"].isin(["derived", "bounded"])
+                 & (table["month"].str[:7] >= f"{edition.month.year - 1}-01") & (table["month"].str[-7:] <= end)]
+    rows = rows.assign(order=rows["series"].map(list(edition.params.series).index),
+                       is_total=rows["month"].str.contains("..", regex=False))
+    rows = rows.sort_values(["order", "is_total", "month"], kind="stable")
+    records = []
+    for row in rows.itertuples():
+        bounds = bounds_label(row.low, row.high)
+        previous = records[-1] if records else None
+        # consecutive bounded months with the same bounds and claims share one line
+        if (previous and row.basis == "bounded" and previous["Basis"] == "bounded" and ".." not in row.month
+                and previous["series"] == row.series and previous["Bounds (t)"] == bounds
+                and previous["Rests on claims"] == row.claims
+                and parse_month(previous["last"]) + 1 == parse_month(row.month)):
+            previous["last"] = row.month
+            continue
+        records.append({"series": row.series, "first": row.month, "last": row.month, "Basis": row.basis,
+                        "Estimate (t)": number(row.estimate, row.basis) if row.basis in PINNED else "—",
+                        "Bounds (t)": bounds, "Rests on claims": row.claims})
+    frame = pd.DataFrame(records, columns=["series", "first", "last", "Basis", "Estimate (t)", "Bounds (t)",
+                                           "Rests on claims"])
+    frame["Series"] = frame["series"].map(series_label)
+    # a total of several months, and a run of months that each have the same bounds, must not read alike
+    frame["Month"] = [table_month_label(first, last) for first, last in zip(frame["first"], frame["last"])]
+    return frame.drop(columns=["series", "first", "last"]).set_index(["Series", "Month"])
+
+
+def inconsistent_claims(edition: Edition) -> pd.DataFrame | None:
+    table = edition.result.consistency
+    bad = table[table["status"] == "inconsistent"]
+    if bad.empty:
+        return None
+    claims = edition.ledger.claims.set_index("claim_id")
+    return pd.DataFrame({
+        "Claim": bad["claim_id"],
+        "Source": [claims.loc[c, "source_id"] for c in bad["claim_id"]],
+        "Reason": bad["reason"],
+    }).set_index("Claim")
+
+
+def sources_table(edition: Edition) -> pd.DataFrame:
+    sources = edition.ledger.sources
+    claims = edition.ledger.claims
+    cited = claims.groupby("source_id")["claim_id"].apply(lambda ids: ", ".join(ids))
+    return pd.DataFrame({
+        "Publisher": sources["publisher"], "Title": sources["title"], "Published": sources["published"],
+        "Claims": sources["source_id"].map(cited).fillna(""),
+    }).set_index("Publisher")

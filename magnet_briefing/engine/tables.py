@@ -1,0 +1,178 @@
+"""The engine's two tables, monthly.csv and consistency.csv, from the estimates.
+
+monthly.csv lists every series over the months its claims reach, each series followed by the
+totals of several months that the claims pin while their months stay unpinned (a Jan-Mar
+total inside a Jan-May one). consistency.csv lists every claim with its status, its residual
+against the estimates and, for a set-aside claim, the reason.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..ledger.periods import format_period, month_of
+from .basis import basis_of, is_narrow
+from .estimates import Estimates
+from .explain import set_aside_reason
+from .residuals import residuals, set_aside_residuals
+from .rows import build_system
+
+MONTHLY_COLUMNS = ["series", "month", "estimate", "low", "high", "basis", "claims"]
+CONSISTENCY_COLUMNS = ["claim_id", "status", "residual", "reason"]
+
+
+def claim_list(ids) -> str:
+    return " ".join(sorted(ids, key=lambda s: (len(s), s)))
+
+
+def table_months(estimates: Estimates) -> tuple[int, int]:
+    """First and last month ordinal every series is reported for: the span of all non-ranking claims."""
+    arrays = estimates.system.claims
+    numeric = ~arrays.rank
+    return int((arrays.start - arrays.lag)[numeric].min()), int(arrays.end[numeric].max())
+
+
+def _month_records(estimates: Estimates, first: int, last: int) -> pd.DataFrame:
+    system = estimates.system
+    names = system.claims.names
+    months = np.arange(first, last + 1)
+    series = np.repeat(np.arange(len(names)), len(months))
+    month = np.tile(months, len(names))
+    inside = (month >= system.first[series]) & (month < system.first[series] + system.n_months[series])
+    column = np.where(inside, system.column(series, month), 0)
+    linked = inside & (system.component[column] >= 0) if system.n_cols else np.zeros(len(month), dtype=bool)
+    low = np.where(linked, estimates.low[column], 0.0)
+    high = np.where(linked, estimates.high[column], np.inf)
+    stated = linked & estimates.stated[column]
+    basis = np.where(linked, basis_of(low, high, stated), "unknown")
+    pinned = np.isin(basis, ["reported", "derived"])
+    estimate = np.where(pinned, estimates.point[column], np.nan)
+    claim_ids = _claim_lists(estimates)
+    claims = [claim_ids[c] if ok else "" for c, ok in zip(column.tolist(), linked.tolist())]
+    text = pd.PeriodIndex.from_ordinals(months, freq="M").astype(str)
+    return pd.DataFrame({"series": np.array(names, dtype=object)[series], "month": np.tile(np.asarray(text), len(names)),
+                         "estimate": estimate, "low": low, "high": high, "basis": basis, "claims": claims})
+
+
+def _claim_lists(estimates: Estimates) -> list[str]:
+    """Per column, the ids of the claims its bounds rest on and of the level claims that state it,
+    in claim_list order, as one string: sparse products, then one join per month."""
+    system, claims = estimates.system, estimates.system.claims
+    n_claims = len(claims.ids)
+    rows_to_claims = sparse.csr_matrix((np.ones(len(system.row_claim), dtype=np.int32),
+                                        (np.arange(len(system.row_claim)), system.row_claim)),
+                                       shape=(len(system.row_claim), n_claims))
+    single = np.flatnonzero((claims.measure == "level") & (claims.start == claims.end))
+    stating = sparse.csr_matrix((np.ones(len(single), dtype=np.int32),
+                                 (system.column(claims.series[single], claims.start[single]), single)),
+                                shape=(system.n_cols, n_claims))
+    by_column = ((estimates.bounds.support.matrix @ rows_to_claims + stating) > 0).tocsr()
+    ids = claims.ids.astype(str)
+    order = np.lexsort((ids, np.char.str_len(ids)))   # claim_list order: shorter ids first, then by text
+    by_column = by_column[:, order].tocsr()
+    by_column.sort_indices()
+    listed = claims.ids[order][by_column.indices].tolist()   # slices of a list join faster than of an array
+    starts = by_column.indptr.tolist()
+    return [" ".join(listed[starts[c]:starts[c + 1]]) for c in range(system.n_cols)]
+
+
+def _range_candidates(estimates: Estimates, first: int, last: int) -> list[tuple[int, int, int]]:
+    """(series, first ordinal, last ordinal): runs of at least two unpinned months inside the ranges
+    the claims talk about (e.g. Jan-Mar inside Jan-May), within the table's months."""
+    system, claims = estimates.system, estimates.system.claims
+    ranged = np.flatnonzero(~claims.rank & (claims.start != claims.end))
+    if not len(ranged):
+        return []
+    pinned = estimates.stated | (np.isfinite(estimates.high) & is_narrow(estimates.low, estimates.high)
+                                 & (system.component >= 0))
+    unpinned_before = np.r_[0, np.cumsum(~pinned)]
+    spans = [(ranged, np.zeros(len(ranged), dtype=np.int64))]
+    yoy = ranged[claims.measure[ranged] == "yoy_pct"]
+    spans.append((yoy, np.full(len(yoy), 12)))
+    runs: set[tuple[int, int, int]] = set()
+    for chosen, shift in spans:
+        series = claims.series[chosen]
+        a = system.column(series, claims.start[chosen] - shift)
+        b = system.column(series, claims.end[chosen] - shift)
+        busy = unpinned_before[b + 1] - unpinned_before[a] >= 2  # only these can hold a run
+        for s, lo, hi in zip(series[busy], a[busy], b[busy]):
+            run_start = None
+            for c in range(lo, hi + 2):
+                if c <= hi and not pinned[c]:
+                    run_start = c if run_start is None else run_start
+                    continue
+                if run_start is not None and c - run_start >= 2:
+                    month0 = int(system.first[s] + run_start - system.offset[s])
+                    runs.add((int(s), month0, month0 + c - run_start - 1))
+                run_start = None
+    return sorted(r for r in runs if r[1] >= first and r[2] <= last)
+
+
+def _range_records(estimates: Estimates, first: int, last: int) -> list[tuple]:
+    system, claims = estimates.system, estimates.system.claims
+    ranged_levels = np.flatnonzero((claims.measure == "level") & (claims.start != claims.end))
+    level_ranges = dict(zip(zip(claims.series[ranged_levels].tolist(), claims.start[ranged_levels].tolist(),
+                                claims.end[ranged_levels].tolist()), ranged_levels.tolist()))
+    records = []
+    for series, start, end in _range_candidates(estimates, first, last):
+        columns = system.column(np.full(end - start + 1, series), np.arange(start, end + 1))
+        low, high, ids = estimates.sum_bounds(columns)
+        own = level_ranges.get((series, start, end))
+        basis = str(basis_of(np.array([low]), np.array([high]), np.array([own is not None]))[0])
+        if basis not in ("reported", "derived"):
+            continue
+        if own is not None:
+            estimate = float(np.clip(claims.central[own], low, high))
+            ids.add(claims.ids[own])
+        else:
+            estimate = (low + high) / 2
+        label = format_period(month_of(start), month_of(end))
+        records.append((claims.names[series], label, estimate, low, high, basis, claim_list(ids)))
+    return records
+
+
+def monthly_table(estimates: Estimates) -> pd.DataFrame:
+    """monthly.csv: every series over the table's months, each series followed by its derived range totals."""
+    if not len(estimates.system.claims.names) or estimates.system.claims.rank.all():
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    first, last = table_months(estimates)
+    months = _month_records(estimates, first, last)
+    ranges = pd.DataFrame.from_records(_range_records(estimates, first, last), columns=MONTHLY_COLUMNS)
+    if ranges.empty:
+        return months
+    table = pd.concat([months, ranges], ignore_index=True)
+    order = np.lexsort((np.r_[np.zeros(len(months)), np.ones(len(ranges))], table["series"].to_numpy(dtype=str)))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def consistency_table(claims: pd.DataFrame, dropped: set[str], estimates: Estimates) -> pd.DataFrame:
+    """consistency.csv: every claim, in ledger order; a set-aside claim gets a reason in plain words."""
+    ids = claims["claim_id"].to_numpy(dtype=object)
+    position = pd.Index(estimates.system.claims.ids).get_indexer(ids)   # -1: set aside, not in the estimates
+    residual_of = np.where(position >= 0, residuals(estimates)[position], np.nan)
+    status = np.where(np.isin(ids, list(dropped)), "inconsistent", "consistent")
+    reason = np.full(len(ids), "", dtype=object)
+    if dropped:
+        whole = build_system(claims)
+        set_aside = dict(zip(whole.claims.ids, set_aside_residuals(whole, estimates)))
+        for k in np.flatnonzero(status == "inconsistent"):
+            residual_of[k] = set_aside[ids[k]]
+            reason[k] = set_aside_reason(next(claims.iloc[[k]].itertuples()), whole.claims.central[k], estimates,
+                                         residual_of[k])
+    table = pd.DataFrame({"claim_id": ids, "status": status, "residual": residual_of, "reason": reason},
+                         columns=CONSISTENCY_COLUMNS)
+    table["residual"] = table["residual"].round(3)
+    return table
+
+
+def write_csvs(monthly: pd.DataFrame, consistency: pd.DataFrame, folder: Path) -> None:
+    """The output contract: tonnes with 3 decimals, empty estimate where a month is not pinned."""
+    monthly = monthly.copy()
+    for column in ("estimate", "low", "high"):
+        monthly[column] = monthly[column].round(3)
+    monthly["high"] = monthly["high"].replace(float("inf"), float("nan"))
+    monthly.to_csv(Path(folder) / "monthly.csv", index=False, lineterminator="\n")
+    consistency.to_csv(Path(folder) / "consistency.csv", index=False, lineterminator="\n")

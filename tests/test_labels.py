@@ -1,0 +1,25 @@
+"""Labels readers see: months, totals, series names and the mark of a reconstructed figure."""
+from magnet_briefing.analysis.figures import Figure
+from magnet_briefing.briefing.labels import series_label, series_name, table_month_label, tonnes
+
+
+def test_appendix_month_labels_tell_a_total_from_a_run_of_months():
+    assert table_month_label("2024-05", "2024-05") == "May 2024"
+    assert table_month_label("2024-01", "2024-04") == "Jan–Apr 2024, each"
+    assert table_month_label("2024-06", "2025-03") == "Jun 2024–Mar 2025, each"
+    assert table_month_label("2025-01..2025-03", "2025-01..2025-03") == "Jan–Mar 2025 total"
+    assert table_month_label("2024-11..2025-02", "2024-11..2025-02") == "Nov 2024–Feb 2025 total"
+
+
+def test_series_labels_come_from_the_product_and_the_destination():
+    assert series_label("magnets/world") == "Magnets, world"
+    assert series_label("magnets/DE") == "Magnets to Germany"
+    assert series_label("rare_earths/world") == "Rare earths (17 types), world"
+    assert series_name("magnets/US") == "magnet exports to the US"
+    assert series_name("rare_earths/world") == "rare-earth exports (17 types)"
+    assert series_label("magnets/BR") == "Magnets to BR"  # a destination without a name keeps its code
+
+
+def test_only_reported_figures_go_unmarked():
+    assert tonnes(Figure(5577.0, 5576.5, 5577.5, "reported")) == "5,577 t"
+    assert tonnes(Figure(2450.4, 2440.0, 2460.0, "derived")) == "≈2,450 t"
