@@ -8,6 +8,7 @@ import pytest
 
 from magnet_briefing import cli
 from magnet_briefing.engine import reconstruct
+from magnet_briefing.engine.saved import write_reconstruction
 from magnet_briefing.ledger import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,3 +148,17 @@ def test_unknown_parameter_is_an_error(tmp_path, capsys):
     code = cli.main(["report", "--params", str(params), "--reports", str(tmp_path / "reports")])
     err = capsys.readouterr().err
     assert code == 1 and "unknown parameter 'basline'" in err and "baseline" in err
+
+
+def test_the_notebook_shows_the_reconstruction_it_is_handed(tmp_path):
+    """`make report` reconstructs once and hands the result over: the notebook must show that file's
+    numbers, not reconstruct the ledger again."""
+    ledger = load_ledger(ROOT / "data")
+    result = reconstruct(ledger.claims)
+    monthly = result.monthly
+    july = monthly.index[(monthly["series"] == "magnets/world") & (monthly["month"] == "2025-07")][0]
+    monthly.loc[july, ["estimate", "low", "high"]] = [9999.0, 9998.5, 9999.5]  # only the handed-over file says so
+    saved = write_reconstruction(result, ledger.claims, tmp_path / "reconstruction.pickle")
+    notebook = run_notebook(tmp_path, month="2025-07", data=str(ROOT / "data"), reconstruction=str(saved))
+    summary = text_of(outputs_after(notebook, "show_summary"))
+    assert "9,999 t" in summary and "5,577 t" not in summary

@@ -269,3 +269,20 @@ def test_a_contradiction_only_an_lp_finds_is_set_aside_not_a_crash():
     status = reconstruct(claims).consistency.set_index("claim_id")["status"]
     assert status[claims.at[ranged, "claim_id"]] == "inconsistent"
     assert (status == "inconsistent").sum() == 1
+
+
+def test_among_equally_small_fixes_the_corroborated_claim_is_kept(tmp_path):
+    """May is stated at 1,238 t by one source, and 'over 1,000 t' by another (they corroborate each
+    other); April's level with a -40% month-on-month change puts May near 1,577 t. Setting aside any
+    one of the three exact claims would do: the corroborated May level stays, though its id sorts first."""
+    (tmp_path / "sources.csv").write_text("source_id,publisher,title,published,url\n"
+                                          "a,A,A,2025-06,\nb,B,B,2025-06,\nc,C,C,2025-06,\n")
+    (tmp_path / "claims.csv").write_text(
+        "claim_id,series,period,measure,value,unit,qualifier,source_id\n"
+        "a1,magnets/world,2025-05,level,1238,t,exact,a\n"
+        "a2,magnets/world,2025-05,level,1000,t,over,b\n"
+        "z1,magnets/world,2025-04,level,2628,t,exact,c\n"
+        "z2,magnets/world,2025-05,mom_pct,-40,%,exact,c\n")
+    status = reconstruct(load_ledger(tmp_path).claims).consistency.set_index("claim_id")["status"]
+    assert status["a1"] == "consistent" and status["a2"] == "consistent"
+    assert (status == "inconsistent").sum() == 1 and status[["z1", "z2"]].eq("inconsistent").any()
