@@ -68,9 +68,6 @@ class Supports:
         a, b = self.matrix.indptr[column], self.matrix.indptr[column + 1]
         return frozenset(self.matrix.indices[a:b].tolist())
 
-    def __len__(self) -> int:
-        return self.matrix.shape[0]
-
 
 @dataclass(frozen=True)
 class Groups:

@@ -102,19 +102,33 @@ def _check_number(text: str) -> str | None:
     return f"'{text}' is not a number"
 
 
+class _RowProblems:
+    """Reports a row's problems, one per field, and remembers whether it had any."""
+
+    def __init__(self, problems: list[LedgerProblem], label: str, line: int):
+        self.problems, self.label, self.line, self.ok = problems, label, line, True
+
+    def __call__(self, column: str, message: str) -> None:
+        self.ok = False
+        self.problems.append(LedgerProblem(self.label, self.line, column, message))
+
+
+def _check_id(row: dict, column: str, seen: dict[str, int], bad: _RowProblems) -> None:
+    """An id is present and unique in its file (`seen`: id -> the line that has it)."""
+    text = row[column]
+    if not text:
+        bad(column, "is empty")
+    elif text in seen:
+        bad(column, f"'{text}' duplicates line {seen[text]}")
+    else:
+        seen[text] = bad.line
+
+
 def load_sources(path: Path, label: str, problems: list[LedgerProblem]) -> pd.DataFrame:
     rows, seen = [], {}
     for line, row in _read_rows(path, SOURCE_COLUMNS, problems, label):
-        def bad(column, message, line=line):
-            problems.append(LedgerProblem(label, line, column, message))
-
-        sid = row["source_id"]
-        if not sid:
-            bad("source_id", "is empty")
-        elif sid in seen:
-            bad("source_id", f"'{sid}' duplicates line {seen[sid]}")
-        else:
-            seen[sid] = line
+        bad = _RowProblems(problems, label, line)
+        _check_id(row, "source_id", seen, bad)
         for column in ("publisher", "title"):
             if not row[column]:
                 bad(column, "is empty; every source needs a publisher and a title")
@@ -134,21 +148,8 @@ def load_claims(path: Path, label: str, source_ids: set[str] | None,
                 problems: list[LedgerProblem]) -> pd.DataFrame:
     rows, seen = [], {}
     for line, row in _read_rows(path, CLAIM_COLUMNS, problems, label):
-        ok = True
-
-        def bad(column, message, line=line):
-            nonlocal ok
-            ok = False
-            problems.append(LedgerProblem(label, line, column, message))
-
-        cid = row["claim_id"]
-        if not cid:
-            bad("claim_id", "is empty")
-        elif cid in seen:
-            bad("claim_id", f"'{cid}' duplicates line {seen[cid]}")
-        else:
-            seen[cid] = line
-
+        bad = _RowProblems(problems, label, line)
+        _check_id(row, "claim_id", seen, bad)
         series = row["series"]
         product, _, destination = series.partition("/")
         if product not in PRODUCTS or not _DESTINATION.match(destination):
@@ -208,7 +209,7 @@ def load_claims(path: Path, label: str, source_ids: set[str] | None,
         if source_ids is not None and sid not in source_ids:
             bad("source_id", f"'{sid}' is not in sources.csv")
 
-        if ok:
+        if bad.ok:
             rows.append({**row, "value": value, "value_text": value_text,
                          "product": product, "destination": destination,
                          "start": period.start, "end": period.end, "line": line})

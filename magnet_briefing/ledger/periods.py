@@ -26,12 +26,6 @@ class Period:
     def is_range(self) -> bool:
         return self.start != self.end
 
-    def months(self) -> list[pd.Period]:
-        return list(pd.period_range(self.start, self.end, freq="M"))
-
-    def __str__(self) -> str:
-        return format_period(self.start, self.end)
-
 
 def ordinals(periods) -> np.ndarray:
     """Month ordinals of a Period column (or a list of Periods)."""
