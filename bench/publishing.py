@@ -16,7 +16,7 @@ import nbformat
 from bench import print_table
 from magnet_briefing.cli import file_size_label
 from magnet_briefing.config import NOTEBOOK, PROJECT_ROOT, defaults, resolve, resolve_data_folder
-from magnet_briefing.ledger import load_ledger
+from magnet_briefing.ledger.load import load_ledger
 from magnet_briefing.publish import build_edition
 from magnet_briefing.publish.notebook import KERNEL_ARGUMENTS, start_kernel, stop_kernel
 

@@ -1,49 +1,83 @@
 """Command line used by the Makefile: `report` builds one edition, `editions` builds them all.
 
-The heavy modules (pandas, the engine, nbconvert) are imported inside the commands: `report`
-starts the notebook's kernel first, so the kernel's own imports run while this process loads.
+Whatever goes wrong, the user gets one line per problem and a non-zero exit, never a traceback:
+an unexpected error prints its one-line cause and leaves the traceback in a log under
+reports/.failed/. The heavy modules (pandas, the engine, nbconvert) are imported inside the
+commands: `report` starts the notebook's kernel first, so its imports run while this process loads.
 """
 from __future__ import annotations
 
 import argparse
+import datetime
+import os
 import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from .config import NOTEBOOK, PARAMS_FILE, REPORTS_ROOT
+from .ledger.csv_file import shown
 
 
-def shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as the user would type it from here."""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        return shown(str(Path(path).resolve().relative_to(Path.cwd().resolve())), 200)
     except ValueError:
-        return str(path)
+        return shown(str(path), 200)
 
 
-def load_inputs(args: argparse.Namespace):
-    """params.yaml with the command-line overrides, and the validated ledger."""
-    from .config import ParameterError, check_names, defaults, read_params_file, resolve_data_folder
-    from .ledger import load_ledger
+def _write(stream, line: str) -> None:
+    """Print a line; if the reader went away (`make report | head -2`), carry on without output."""
+    try:
+        print(line, file=stream, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # later writes, and the flush at exit, go nowhere
+        os.close(devnull)
 
-    params_path = Path(args.params) if args.params else PARAMS_FILE
-    if args.params and not params_path.exists():
-        raise ParameterError(f"{args.params}: file not found")
-    params = read_params_file(params_path)
-    check_names(params, where=shown(params_path))
-    if getattr(args, "month", None):
-        params["month"] = args.month
-    if args.data:
-        params["data"] = args.data
-    ledger = load_ledger(resolve_data_folder(params.get("data") or defaults()["data"]))
-    return params, ledger
+
+def say(line: str) -> None:
+    _write(sys.stdout, line)
+
+
+def warn(line: str) -> None:
+    _write(sys.stderr, line)
 
 
 def file_size_label(size: int) -> str:
     if size >= 1_000_000:
         return f"{size / 1_000_000:.2f} MB"
     return f"{max(1, round(size / 1000))} KB"
+
+
+def tidy_reports(reports_root: Path) -> None:
+    """Before anything else, even a run that then fails: put back an edition a killed run had set
+    aside, remove killed runs' staging folders, and make the index list only what exists."""
+    from .publish.folders import clean_leftovers
+    from .publish.index import write_index
+
+    if clean_leftovers(reports_root):
+        write_index(reports_root)
+
+
+def load_inputs(args: argparse.Namespace):
+    """params.yaml with the command-line overrides, and the validated ledger."""
+    from .config import ParameterError, check_names, ledger_folder, read_params_file
+    from .ledger.load import load_ledger
+
+    params_path = Path(args.params) if args.params else PARAMS_FILE
+    if args.params and not params_path.exists():
+        raise ParameterError(f"{shown(args.params)}: file not found")
+    params = read_params_file(params_path)
+    check_names(params, where=shown_path(params_path))
+    if getattr(args, "month", None):
+        params["month"] = args.month
+    if args.data:
+        params["data"] = args.data
+    ledger = load_ledger(ledger_folder(params.get("data")))
+    return params, ledger
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -61,41 +95,43 @@ def _report(args: argparse.Namespace, started: float, kernel) -> int:
     from .config import resolve
     from .publish.build import OUTPUT_FILES, BuildError, build_edition
 
+    tidy_reports(Path(args.reports))
     params, ledger = load_inputs(args)
     edition = resolve(params, ledger)
-    print(f"==> Edition {edition.month} from {shown(ledger.folder)} ({len(ledger.claims)} claims)", flush=True)
+    say(f"==> Edition {edition.month} from {shown_path(ledger.folder)} ({len(ledger.claims)} claims)")
     try:
         built = build_edition(edition, ledger, reports_root=Path(args.reports), notebook=Path(args.notebook),
-                              say=lambda line: print(line, flush=True), kernel=kernel)
+                              say=say, kernel=kernel)
     except BuildError as error:
-        print(f"error: {error.summary}", file=sys.stderr)
+        warn(f"error: {error.summary}")
         if error.kept_notebook:
-            print(f"       the failed notebook is kept at {shown(error.kept_notebook)}", file=sys.stderr)
-        print(f"       {shown(Path(args.reports) / edition.month)} was left as it was", file=sys.stderr)
+            warn(f"       the failed notebook is kept at {shown_path(error.kept_notebook)}")
+        warn(f"       {shown_path(Path(args.reports) / edition.month)} was left as it was")
         return 1
-    print(f"Done in {time.perf_counter() - started:.1f} s. Edition {edition.month} is in {shown(built.folder)}/:")
+    say(f"Done in {time.perf_counter() - started:.1f} s. Edition {edition.month} is in {shown_path(built.folder)}/:")
     for name in OUTPUT_FILES:
         path = built.folder / name
         if path.exists():
-            print(f"    {name:<16} {file_size_label(path.stat().st_size):>9}")
-    print(f"Index of all editions: {shown(Path(args.reports) / 'index.html')}")
+            say(f"    {name:<16} {file_size_label(path.stat().st_size):>9}")
+    say(f"Index of all editions: {shown_path(Path(args.reports) / 'index.html')}")
     return 0
 
 
 def run_editions(args: argparse.Namespace) -> int:
     from .publish.build import build_editions
 
+    tidy_reports(Path(args.reports))
     params, ledger = load_inputs(args)
     outcomes = build_editions(params, ledger, reports_root=Path(args.reports), notebook=Path(args.notebook),
-                              workers=args.jobs, say=lambda line: print(line, flush=True))
+                              workers=args.jobs, say=say)
     if not outcomes:
-        print("No edition months between control_start and the latest month with data.", file=sys.stderr)
+        warn("No edition months between control_start and the latest month with data.")
         return 1
     failed = [outcome for outcome in outcomes if not outcome.ok]
-    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} editions built in {shown(Path(args.reports))}/ "
-          f"(index: {shown(Path(args.reports) / 'index.html')})")
+    say(f"{len(outcomes) - len(failed)} of {len(outcomes)} editions built in {shown_path(Path(args.reports))}/ "
+        f"(index: {shown_path(Path(args.reports) / 'index.html')})")
     for outcome in failed:
-        print(f"    FAILED {outcome.month}: {outcome.message}", file=sys.stderr)
+        warn(f"    FAILED {outcome.month}: {outcome.message}")
     return 1 if failed else 0
 
 
@@ -111,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     editions.set_defaults(run=run_editions)
     for command in (report, editions):
         command.add_argument("--data", help="ledger folder with claims.csv and sources.csv")
-        command.add_argument("--params", help=f"parameter file (default: {shown(PARAMS_FILE)})")
+        command.add_argument("--params", help=f"parameter file (default: {shown_path(PARAMS_FILE)})")
         command.add_argument("--reports", default=str(REPORTS_ROOT), help="output folder (default: reports/)")
         command.add_argument("--notebook", default=str(NOTEBOOK), help="briefing notebook to execute")
     return parser
@@ -121,24 +157,51 @@ def _stop_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def _traceback_log(reports_root: Path, error: Exception) -> Path | None:
+    """The error's traceback, in a file under reports/.failed/ (or the temp folder)."""
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for folder in (Path(reports_root) / ".failed", Path(os.environ.get("TMPDIR", "/tmp"))):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            log = folder / f"traceback-{stamp}-{os.getpid()}.log"
+            log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+            return log
+        except OSError:
+            continue
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        print("interrupted; the previous editions are untouched", file=sys.stderr)
+        warn("interrupted; the previous editions are untouched")
         return 130
     except Exception as error:
-        from .config import ParameterError
-        from .ledger import LedgerError
+        return _failed(error, args)
 
-        if isinstance(error, LedgerError):
-            for problem in error.problems:
-                print(problem, file=sys.stderr)
-            print(f"error: the ledger has {len(error.problems)} problem(s); nothing was built", file=sys.stderr)
-            return 1
-        if isinstance(error, ParameterError):
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        raise
+
+def _failed(error: Exception, args: argparse.Namespace) -> int:
+    """One line per problem for the user (the modules are imported only now, for a quick start)."""
+    from .config import ParameterError
+    from .engine.reconstruct import ImplausibleClaims
+    from .engine.saved import RefusedFile
+    from .ledger.load import LedgerError
+
+    if isinstance(error, LedgerError):
+        for problem in error.problems:
+            warn(str(problem))
+        warn(f"error: the ledger has {len(error.problems)} problem(s); nothing was built")
+    elif isinstance(error, (ParameterError, RefusedFile, ImplausibleClaims)):
+        warn(f"error: {error}")
+    elif isinstance(error, OSError):
+        where = f"{shown_path(Path(error.filename))}: " if error.filename else ""
+        warn(f"error: {where}{error.strerror or shown(str(error))}; nothing was published, "
+             "the previous editions are untouched")
+    else:
+        log = _traceback_log(Path(args.reports), error)
+        warn(f"error: {type(error).__name__}: {shown(str(error), 300)} (an internal error: "
+             f"the traceback is in {shown_path(log) if log else 'no file: nothing is writable'})")
+    return 1

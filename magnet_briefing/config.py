@@ -7,13 +7,18 @@ here, the same way for every route a parameter comes by.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from email.utils import formataddr, getaddresses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from .ledger import Ledger
-from .ledger.periods import parse_month
+from .ledger.csv_file import control_character, shown
+
+if TYPE_CHECKING:  # the command reads this module before it starts the kernel: no pandas at import
+    from .ledger.load import Ledger
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PARAMS_FILE = PROJECT_ROOT / "params.yaml"
@@ -25,6 +30,8 @@ PUBLISHING_PARAMETERS = ("email_to",)
 PARAMETERS = NOTEBOOK_PARAMETERS + PUBLISHING_PARAMETERS
 BASELINES = ("pre_control_mean", "same_month_prior_year")
 HEADLINE_SERIES = "magnets/world"
+MAX_PARAMS_BYTES = 64 * 1024   # params.yaml is a dozen lines
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 
 
 class ParameterError(ValueError):
@@ -38,7 +45,7 @@ class EditionParameters:
     baseline: str
     series: tuple[str, ...]
     data: str
-    email_to: str = ""
+    email_to: tuple[str, ...] = ()   # recipients, each 'name@host' or 'Name <name@host>'
 
     def notebook_parameters(self) -> dict:
         return {"month": self.month, "control_start": self.control_start, "baseline": self.baseline,
@@ -53,16 +60,46 @@ def resolve_data_folder(data: str | Path) -> Path:
     return PROJECT_ROOT / folder
 
 
+def ledger_folder(data=None) -> Path:
+    """The ledger folder a `data` parameter names (None: the default)."""
+    return resolve_data_folder(_text("data", defaults()["data"] if data is None else data))
+
+
+class _AliasFound(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without aliases: a parameter file never needs them, and a few nested aliases make a
+    'billion laughs' that takes gigabytes to load."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasFound(self.peek_event().start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+
 def read_params_file(path: str | Path) -> dict:
     path = Path(path)
     if not path.exists():
         return {}
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if path.stat().st_size > MAX_PARAMS_BYTES:
+            raise ParameterError(f"{path}: larger than {MAX_PARAMS_BYTES // 1024} KB; a parameter file is a few lines")
+        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_PlainLoader) or {}
+    except _AliasFound as alias:
+        raise ParameterError(f"{path}:{alias.line}: YAML aliases (*name) are not allowed here") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise ParameterError(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise ParameterError(f"{path}{line}: not valid YAML ({shown(str(getattr(exc, 'problem', exc)))})") from None
+    except UnicodeDecodeError:
+        raise ParameterError(f"{path}: not UTF-8 text") from None
+    except RecursionError:
+        raise ParameterError(f"{path}: nested too deeply to be a parameter file") from None
+    except OSError as error:
+        raise ParameterError(f"{path}: cannot be read ({error.strerror})") from None
     if not isinstance(loaded, dict):
         raise ParameterError(f"{path}: expected 'name: value' lines")
     return {key: (str(value) if key in ("month", "control_start") and value is not None else value)
@@ -80,10 +117,42 @@ def defaults() -> dict:
 
 
 def check_names(params: dict, where: str = "parameters") -> None:
-    unknown = sorted(set(params) - set(PARAMETERS))
+    unknown = sorted(shown(str(name)) for name in set(params) - set(PARAMETERS))
     if unknown:
         raise ParameterError(f"{where}: unknown parameter {', '.join(map(repr, unknown))}; "
                              f"known parameters are {', '.join(PARAMETERS)}")
+
+
+def _text(name: str, value) -> str:
+    """A parameter that must be one line of text (a month, a choice, a folder)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) and not hasattr(value, "isoformat"):
+        raise ParameterError(f"{name}: expected text, not {shown(repr(value))}")
+    text = str(value)
+    if control_character(text) is not None:
+        raise ParameterError(f"{name}: '{shown(text)}' holds a control character")
+    return text
+
+
+def _list_of_text(name: str, value) -> list[str]:
+    """One text, a comma-separated text, or a list of texts."""
+    if isinstance(value, str):
+        items = [part.strip() for part in value.split(",")]
+        return [_text(name, item) for item in items if item]
+    if isinstance(value, (list, tuple)):
+        return [_text(name, item).strip() for item in value]
+    raise ParameterError(f"{name}: expected a name, a comma-separated list or a YAML list, not {shown(repr(value))}")
+
+
+def recipients(value) -> tuple[str, ...]:
+    """email_to as a plain list of addresses ('a@x.org', 'Desk <desk@x.org>'); anything else, such
+    as a header smuggled in ('a@x.org, Bcc: b@y.org' or a line break), is refused."""
+    found = []
+    for item in _list_of_text("email_to", value or []):
+        parsed = getaddresses([item])
+        if ":" in item or ";" in item or len(parsed) != 1 or not _ADDRESS.match(parsed[0][1]):
+            raise ParameterError(f"email_to: '{shown(item)}' is not an e-mail address such as desk@example.org")
+        found.append(formataddr(parsed[0]))
+    return tuple(found)
 
 
 def latest_reported_month(ledger: Ledger, series: str = HEADLINE_SERIES) -> str:
@@ -98,36 +167,40 @@ def latest_reported_month(ledger: Ledger, series: str = HEADLINE_SERIES) -> str:
 def resolve(params: dict, ledger: Ledger) -> EditionParameters:
     """Fill in the defaults (None is a default too), resolve month='latest' and check every value
     against the ledger."""
+    from .ledger.periods import parse_month
+
     check_names(params)
     merged = {**defaults(), **{k: v for k, v in params.items() if v is not None}}
     latest = latest_reported_month(ledger)
-    month = str(merged["month"])
+    month = _text("month", merged["month"])
     if month == "latest":
         month = latest
     try:
         parse_month(month)
     except ValueError:
-        raise ParameterError(f"month: '{month}' is not a month YYYY-MM (latest month with data: {latest})") from None
+        raise ParameterError(f"month: '{shown(month)}' is not a month YYYY-MM (latest month with data: {latest})") from None
     first, last = str(min(ledger.claims["start"])), str(max(ledger.claims["end"]))
     if month > last or month < first:
         raise ParameterError(f"month: no data for {month}; the ledger covers {first} to {last} "
                              f"(latest month with a reported {HEADLINE_SERIES} figure: {latest})")
-    control_start = str(merged["control_start"])
+    control_start = _text("control_start", merged["control_start"])
     try:
         parse_month(control_start)
     except ValueError:
-        raise ParameterError(f"control_start: '{control_start}' is not a month YYYY-MM") from None
-    if merged["baseline"] not in BASELINES:
-        raise ParameterError(f"baseline: '{merged['baseline']}' is not one of {', '.join(BASELINES)}")
-    series = merged["series"]
-    if isinstance(series, str):
-        series = [s.strip() for s in series.split(",") if s.strip()]
+        raise ParameterError(f"control_start: '{shown(control_start)}' is not a month YYYY-MM") from None
+    if control_start > month:
+        raise ParameterError(f"control_start: {control_start} is after the edition month {month}; "
+                             "the controls must start in or before the edition month")
+    baseline = _text("baseline", merged["baseline"])
+    if baseline not in BASELINES:
+        raise ParameterError(f"baseline: '{shown(baseline)}' is not one of {', '.join(BASELINES)}")
+    series = _list_of_text("series", merged["series"])
     known_series = sorted(set(ledger.claims["series"]))
-    missing = [s for s in series if s not in known_series]
+    missing = [shown(s) for s in series if s not in known_series]
     if missing:
         raise ParameterError(f"series: {', '.join(missing)} not in the ledger; available: {', '.join(known_series)}")
     if not series:
         raise ParameterError("series: choose at least one series")
-    return EditionParameters(month=month, control_start=control_start, baseline=merged["baseline"],
-                             series=tuple(series), data=str(merged["data"]),
-                             email_to=str(merged.get("email_to") or ""))
+    return EditionParameters(month=month, control_start=control_start, baseline=baseline,
+                             series=tuple(series), data=_text("data", merged["data"]),
+                             email_to=recipients(merged.get("email_to")))

@@ -5,7 +5,7 @@ import pytest
 
 from magnet_briefing.analysis.recovery import recovery_metrics, recovery_table
 from magnet_briefing.engine import reconstruct
-from magnet_briefing.ledger import load_ledger
+from magnet_briefing.ledger.load import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from magnet_briefing.engine.lp import IntervalLP
 from magnet_briefing.engine.propagate import dominated_rows
 from magnet_briefing.engine.rows import build_system
 from magnet_briefing.engine.scale_out import ledger_bounds
-from magnet_briefing.ledger import load_ledger
+from magnet_briefing.ledger.load import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 

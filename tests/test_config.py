@@ -8,7 +8,7 @@ import yaml
 
 from magnet_briefing import config
 from magnet_briefing.briefing.sections import open_edition
-from magnet_briefing.ledger import load_ledger
+from magnet_briefing.ledger.load import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 

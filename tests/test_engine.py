@@ -7,7 +7,7 @@ import pytest
 
 from magnet_briefing.engine import reconstruct, write_csvs
 from magnet_briefing.engine.rows import build_system
-from magnet_briefing.ledger import load_ledger
+from magnet_briefing.ledger.load import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -198,7 +198,7 @@ def test_two_independent_mistakes_are_both_set_aside(shipped):
 
 
 def write_ledger(folder, rows: str):
-    (folder / "sources.csv").write_text("source_id,publisher,title,published,url\ns,S,S,2025-06,\n")
+    (folder / "sources.csv").write_text("source_id,publisher,title,published,url\ns,S,S,2025-08,\n")
     (folder / "claims.csv").write_text("claim_id,series,period,measure,value,unit,qualifier,source_id\n" + rows)
     return load_ledger(folder).claims
 

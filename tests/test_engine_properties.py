@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from magnet_briefing.engine import reconstruct
-from magnet_briefing.ledger import load_ledger
 from magnet_briefing.ledger.intervals import model_intervals
+from magnet_briefing.ledger.load import load_ledger
 
 FIRST = pd.Period("2024-01", freq="M")
 SLACK = 1e-6  # relative: LP tolerances

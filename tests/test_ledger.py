@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from magnet_briefing.ledger import LedgerError, load_ledger
+from magnet_briefing.ledger.load import LedgerError, load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = """source_id,publisher,title,published,url

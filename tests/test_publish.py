@@ -17,7 +17,7 @@ from magnet_briefing import cli
 from magnet_briefing.briefing.edition import Masthead
 from magnet_briefing.briefing.labels import month_label
 from magnet_briefing.config import PROJECT_ROOT, resolve
-from magnet_briefing.ledger import load_ledger
+from magnet_briefing.ledger.load import load_ledger
 from magnet_briefing.publish import build_edition, build_editions
 from magnet_briefing.publish.build import OUTPUT_FILES
 from magnet_briefing.publish.folders import clean_leftovers
@@ -269,7 +269,7 @@ def test_email_charts_prefer_tagged_cells():
 def test_email_subject_and_recipient():
     head = Masthead(title="China's rare-earth magnet exports: July 2025 briefing",
                     headline="Exports rose to 5,577 t", key_points=["One.", "Two."])
-    message = build_email(head, "2025-07", [b"png"], b"%PDF-1.7", to="desk@example.org")
+    message = build_email(head, "2025-07", [b"png"], b"%PDF-1.7", to=("desk@example.org",))
     assert message["To"] == "desk@example.org"
     assert message["Subject"] == "China's rare-earth magnet exports: July 2025 briefing — Exports rose to 5,577 t"
     assert email_subject(Masthead(title="Magnet briefing", headline="", key_points=[]), "2025-07") == \

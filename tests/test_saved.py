@@ -10,7 +10,7 @@ import pytest
 
 from magnet_briefing.engine import reconstruct
 from magnet_briefing.engine.saved import RefusedFile, read_reconstruction, write_reconstruction
-from magnet_briefing.ledger import load_ledger
+from magnet_briefing.ledger.load import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ import pytest
 from magnet_briefing.briefing.edition import prepare_edition
 from magnet_briefing.config import resolve
 from magnet_briefing.engine import reconstruct
-from magnet_briefing.ledger import load_ledger
+from magnet_briefing.ledger.load import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 

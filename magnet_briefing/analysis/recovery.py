@@ -18,9 +18,11 @@ def recovery_table(result: Reconstruction, series: list[str], control_start: str
     start, end = parse_month(control_start), parse_month(month)
     records = []
     for name in series:
+        # the pre-control mean is one figure for every month: found once, so the table costs O(months)
+        fixed = baseline(result, name, start, control_start, kind) if kind == "pre_control_mean" else None
         for m in pd.period_range(start - 3, end, freq="M"):
             level = month_figure(result, name, m)
-            base = baseline(result, name, m, control_start, kind)
+            base = fixed if fixed is not None else baseline(result, name, m, control_start, kind)
             pct = ratio(level, base)
             records.append({"series": name, "month": m, "months_since_control": (m - start).n,
                             "tonnes": level.value, "low": level.low, "high": level.high, "basis": level.basis,

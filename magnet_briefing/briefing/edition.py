@@ -9,7 +9,7 @@ import pandas as pd
 from ..analysis.edition_numbers import EditionNumbers, check_edition_month, edition_numbers
 from ..config import HEADLINE_SERIES, EditionParameters, ParameterError
 from ..engine import Reconstruction
-from ..ledger import Ledger
+from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
 from . import words
 from .labels import month_label, source_line

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
+from markupsafe import escape
 
 from ..analysis.figures import Figure, month_figure
 from ..analysis.recovery import trough
-from ..config import HEADLINE_SERIES, defaults, resolve, resolve_data_folder
+from ..config import HEADLINE_SERIES, ledger_folder, resolve
 from ..engine import reconstruct
 from ..engine.saved import read_reconstruction
-from ..ledger import load_ledger
+from ..ledger.load import load_ledger
 from ..ledger.periods import parse_month
 from . import charts, tables, words
 from .edition import Edition, prepare_edition
@@ -25,7 +26,7 @@ def open_edition(month=None, control_start=None, baseline=None, series=None, dat
     None takes the default from params.yaml. `reconstruction` is the file `make report` saved the
     edition's reconstruction in, so the ledger is reconstructed once per edition; without it the
     ledger is reconstructed here."""
-    ledger = load_ledger(resolve_data_folder(defaults()["data"] if data is None else data))
+    ledger = load_ledger(ledger_folder(data))
     params = resolve({"month": month, "control_start": control_start, "baseline": baseline, "series": series,
                       "data": data}, ledger)
     result = reconstruct(ledger.claims) if reconstruction is None else read_reconstruction(reconstruction, ledger)
@@ -40,12 +41,13 @@ def _show(fig) -> None:
 
 
 def _claims_note(claim_ids) -> str:
-    return f' <span class="claims">[{", ".join(claim_ids)}]</span>' if claim_ids else ""
+    return f' <span class="claims">[{escape(", ".join(claim_ids))}]</span>' if claim_ids else ""
 
 
 def show_summary(edition: Edition) -> None:
-    items = "".join(f"<li>{p.text}{_claims_note(p.claims)}</li>" for p in edition.key_points())
-    display(HTML(f'<p class="lead">{words.summary_paragraph(edition.numbers, edition.params)}</p>'
+    """Every text from the numbers or the ledger goes into the HTML escaped (markupsafe)."""
+    items = "".join(f"<li>{escape(p.text)}{_claims_note(p.claims)}</li>" for p in edition.key_points())
+    display(HTML(f'<p class="lead">{escape(words.summary_paragraph(edition.numbers, edition.params))}</p>'
                  f'<h3>Key points</h3><ul class="key-points">{items}</ul>'
                  '<p class="note">Bracketed ids are the ledger claims behind each point; the appendix lists them '
                  'with their sources.</p>'))
@@ -131,7 +133,7 @@ def show_destinations(edition: Edition) -> None:
 
 def _show_text_table(frame: pd.DataFrame) -> None:
     """A table of words (titles, reasons): set left-aligned and unhyphenated, unlike tables of figures."""
-    display(HTML(frame.to_html(classes="text-table")))
+    display(HTML(frame.to_html(classes="text-table", escape=True)))
 
 
 def show_data_quality(edition: Edition) -> None:

@@ -56,13 +56,17 @@ def style_of(series: str):
 
 
 def finish(fig, ax, title: str, subtitle: str, source: str) -> None:
-    fig.suptitle(textwrap.fill(title, 72), x=0.01, ha="left", fontsize=11, fontweight="bold", color=INK)
-    ax.set_title(textwrap.fill(subtitle, 100), loc="left", color=MUTED, fontsize=8.5, pad=6)
+    """Title, subtitle and source line, set as plain text: a '$' in a publisher's name is a dollar
+    sign, not matplotlib's math markup."""
+    fig.suptitle(textwrap.fill(title, 72), x=0.01, ha="left", fontsize=11, fontweight="bold", color=INK,
+                 parse_math=False)
+    ax.set_title(textwrap.fill(subtitle, 100), loc="left", color=MUTED, fontsize=8.5, pad=6, parse_math=False)
     source = textwrap.fill(source, 128)
     lines = source.count("\n") + 1
     reserved = (lines * 6.5 * 1.35 / 72 + 0.04) / fig.get_figheight()  # inches of source text, as a fraction
     fig.get_layout_engine().set(rect=(0, reserved, 1, 1 - reserved))
-    fig.text(0.01, 0.012, source, ha="left", va="bottom", fontsize=6.5, color=MUTED, linespacing=1.3)
+    fig.text(0.01, 0.012, source, ha="left", va="bottom", fontsize=6.5, color=MUTED, linespacing=1.3,
+             parse_math=False)
 
 
 def legend_below(ax, handles=None, labels=None, ncols=4) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from ..ledger.plausible import MAX_TONNES
 from .propagate import Propagation, dominated_rows, implied_rows, propagate
 from .rows import components_of
 from .warm_lp import WarmLP
@@ -120,6 +121,15 @@ def group_months(matrix: sparse.csr_matrix, kept: np.ndarray) -> Groups:
     return Groups(label, columns, column_starts, kept[row_order], row_starts, grouped)
 
 
+class ImplausibleMonth(ValueError):
+    """The claims force a month (a column) above MAX_TONNES: a chain of typos, not a reconstruction
+    (and beyond what the LP solvers take)."""
+
+    def __init__(self, column: int):
+        super().__init__(column)
+        self.column = column
+
+
 @dataclass
 class LedgerBounds:
     low: np.ndarray                 # per column
@@ -136,6 +146,9 @@ def bounds_of(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray,
     large ledger out between processes in slices of series)."""
     n = matrix.shape[1]
     done = propagate(matrix, row_lo, row_hi, np.zeros(n), np.full(n, math.inf))
+    too_large = np.flatnonzero(done.lower > MAX_TONNES)
+    if len(too_large):
+        raise ImplausibleMonth(int(too_large[0]))
     infeasible = np.zeros(component.max(initial=-1) + 1, dtype=bool)
     infeasible[component[done.infeasible & (component >= 0)]] = True
     kept = np.flatnonzero(~implied_rows(matrix, row_lo, row_hi, done.lower, done.upper))

@@ -10,13 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
+from ..ledger.periods import month_of
+from ..ledger.plausible import MAX_TONNES
+from .bounds import ImplausibleMonth, LedgerBounds
 from .contradictions import find_contradictions
 from .estimates import Estimates, estimate
-from .rows import build_system
+from .rows import System, build_system
 from .scale_out import ledger_bounds
-from .tables import consistency_table, monthly_table
+from .tables import claim_list, consistency_table, monthly_table
+
+CLAIMS_NAMED = 8  # in a message, at most this many claim ids
+
+
+class ImplausibleClaims(ValueError):
+    """The claims imply a month no export statistic could have; the message is one line."""
 
 
 @dataclass(frozen=True)
@@ -43,15 +53,29 @@ class Reconstruction:
         return self.estimates.period_bounds(series, months)
 
 
+def _bounds(system: System) -> LedgerBounds:
+    try:
+        return ledger_bounds(system)
+    except ImplausibleMonth as error:
+        series = int(np.searchsorted(system.offset, error.column, side="right") - 1)
+        month = month_of(int(system.first[series] + error.column - system.offset[series]))
+        arrays = system.claims
+        own = arrays.ids[(arrays.series == series) & (arrays.start <= month.ordinal) & ~arrays.rank]
+        named = claim_list(own.tolist()).split()
+        listed = ", ".join(named[:CLAIMS_NAMED]) + (", …" if len(named) > CLAIMS_NAMED else "")
+        raise ImplausibleClaims(f"the claims put {arrays.names[series]} in {month} above {MAX_TONNES:,.0f} t, "
+                                f"more than any export statistic; check the figures and rates of {listed}") from None
+
+
 def reconstruct(claims: pd.DataFrame) -> Reconstruction:
     system = build_system(claims)
-    bounds = ledger_bounds(system)
+    bounds = _bounds(system)
     dropped = find_contradictions(system, bounds)
     kept = claims
     if dropped:
         kept = claims[~claims["claim_id"].isin(dropped)]
         system = build_system(kept)
-        bounds = ledger_bounds(system)
+        bounds = _bounds(system)
     estimates = estimate(system, bounds)
     return Reconstruction(monthly=monthly_table(estimates), consistency=consistency_table(claims, dropped, estimates),
                           kept=kept, estimates=estimates)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from .bounds import Groups, LedgerBounds, Supports, bounds_of
+from .bounds import Groups, ImplausibleMonth, LedgerBounds, Supports, bounds_of
 from .rows import System
 
 MAX_WORKERS = 8           # a container may see every core of its host
@@ -105,7 +105,10 @@ def ledger_bounds(system: System) -> LedgerBounds:
     slices = series_slices(system, workers * SLICES_PER_WORKER)
 
     def bound(piece: SeriesSlice) -> LedgerBounds:
-        return bounds_of(*piece.of(system))
+        try:
+            return bounds_of(*piece.of(system))
+        except ImplausibleMonth as error:  # in the whole ledger's columns
+            raise ImplausibleMonth(error.column + piece.first) from None
 
     return _joined(system, slices, solve_each(bound, slices, workers))
 

@@ -22,6 +22,7 @@ from .rows import build_system
 
 MONTHLY_COLUMNS = ["series", "month", "estimate", "low", "high", "basis", "claims"]
 CONSISTENCY_COLUMNS = ["claim_id", "status", "residual", "reason"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
 
 
 def claim_list(ids) -> str:
@@ -168,11 +169,29 @@ def consistency_table(claims: pd.DataFrame, dropped: set[str], estimates: Estima
     return table
 
 
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+    carriage return) get a leading apostrophe, which spreadsheets read as "this is text".
+    Numeric columns are left alone, so negative numbers stay numbers. Every CSV we write goes
+    through here."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            text = frame[column].astype(object)
+            risky = text.map(lambda cell: isinstance(cell, str) and cell.startswith(FORMULA_STARTS))
+            frame[column] = text.where(~risky, "'" + text.astype(str))
+    return frame
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    spreadsheet_safe(frame).to_csv(path, index=False, lineterminator="\n")
+
+
 def write_csvs(monthly: pd.DataFrame, consistency: pd.DataFrame, folder: Path) -> None:
     """The output contract: tonnes with 3 decimals, empty estimate where a month is not pinned."""
     monthly = monthly.copy()
     for column in ("estimate", "low", "high"):
         monthly[column] = monthly[column].round(3)
     monthly["high"] = monthly["high"].replace(float("inf"), float("nan"))
-    monthly.to_csv(Path(folder) / "monthly.csv", index=False, lineterminator="\n")
-    consistency.to_csv(Path(folder) / "consistency.csv", index=False, lineterminator="\n")
+    write_csv(monthly, Path(folder) / "monthly.csv")
+    write_csv(consistency, Path(folder) / "consistency.csv")

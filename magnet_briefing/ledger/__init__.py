@@ -1,4 +1,5 @@
-"""Step 1 of the pipeline: read and validate the ledger of claims and sources."""
-from .load import Ledger, LedgerError, LedgerProblem, load_ledger
+"""Step 1 of the pipeline: read and validate the ledger of claims and sources (load.py), with the
+codebook's vocabulary, months, the interval rule and what is plausible.
 
-__all__ = ["Ledger", "LedgerError", "LedgerProblem", "load_ledger"]
+Nothing is imported here, so the command can read its paths and parameters (config.py) without
+loading pandas before it starts the notebook's kernel."""

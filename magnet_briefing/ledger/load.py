@@ -1,21 +1,24 @@
 """Read and validate the claims ledger (data/claims.csv + data/sources.csv).
 
-The ledger is hand-edited by analysts, so every problem is reported at once,
-one line each, as ``file:line: column ...`` -- never a traceback.
+The ledger is hand-edited by analysts, so every problem is reported at once, one line each, as
+``file:line: field message`` -- never a traceback (csv_file.py reads the files as plain data).
 """
 from __future__ import annotations
 
-import csv
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from . import plausible
+from .csv_file import LedgerProblem, read_rows, shown
 from .periods import parse_month, parse_period
 from .vocabulary import (
     CHANGE_MEASURES,
     CLAIM_COLUMNS,
+    ID_PATTERN,
     MEASURES,
     PRODUCTS,
     QUALIFIERS,
@@ -26,22 +29,13 @@ from .vocabulary import (
     UNITS_FOR_MEASURE,
 )
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_COMMA_NUMBER = re.compile(r"^[+-]?[\d.]*,[\d.,]*$")
+# ASCII digits only: str.isdigit and float() also take Arabic-Indic and other digits
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_COMMA_NUMBER = re.compile(r"^[+-]?[0-9.]*,[0-9.,]*$")
 _DESTINATION = re.compile(r"^(world|[A-Z]{2})$")
-_PUBLISHED = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-
-
-@dataclass(frozen=True)
-class LedgerProblem:
-    path: str
-    line: int
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:"
-        return f"{where} {self.column} {self.message}" if self.column else f"{where} {self.message}"
+_PUBLISHED = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
+_ID = re.compile(ID_PATTERN)
+_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 class LedgerError(ValueError):
@@ -59,47 +53,12 @@ class Ledger:
     folder: Path
 
 
-def _read_rows(path: Path, expected: list[str], problems: list[LedgerProblem], label: str):
-    """Yield (line, row dict); header problems go to `problems`."""
-    if not path.exists():
-        problems.append(LedgerProblem(label, 0, None, f"file not found (expected columns: {','.join(expected)})"))
-        return
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            problems.append(LedgerProblem(label, 1, None, f"file is empty; expected the header {','.join(expected)}"))
-            return
-        header = [cell.strip() for cell in header]
-        bad_header = False
-        for position, name in enumerate(header, start=1):
-            if name not in expected:
-                problems.append(LedgerProblem(label, 1, f"column {position}",
-                                              f"header '{name}' is not one of {', '.join(expected)}"))
-                bad_header = True
-        for name in expected:
-            if name not in header:
-                problems.append(LedgerProblem(label, 1, name, "column is missing from the header"))
-                bad_header = True
-        if bad_header:
-            return
-        for record in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                problems.append(LedgerProblem(label, line, None,
-                                              f"has {len(record)} fields, the header has {len(header)}"))
-                continue
-            yield line, {name: cell.strip() for name, cell in zip(header, record)}
-
-
 def _check_number(text: str) -> str | None:
     if _NUMBER.match(text):
-        return None
+        return None if math.isfinite(float(text)) else f"'{shown(text)}' is too large to be a figure"
     if _COMMA_NUMBER.match(text):
         return f"'{text}' uses a comma; write numbers with a decimal point and no thousands separator (e.g. 1238.5)"
-    return f"'{text}' is not a number"
+    return f"'{shown(text)}' is not a number"
 
 
 class _RowProblems:
@@ -114,10 +73,13 @@ class _RowProblems:
 
 
 def _check_id(row: dict, column: str, seen: dict[str, int], bad: _RowProblems) -> None:
-    """An id is present and unique in its file (`seen`: id -> the line that has it)."""
+    """An id is present, of the documented form, and unique in its file (`seen`: id -> its line)."""
     text = row[column]
     if not text:
         bad(column, "is empty")
+    elif not _ID.match(text):
+        bad(column, f"'{shown(text)}' is not an id: use up to 64 letters, digits, '.', '_' or '-', "
+                    "starting with a letter or digit")
     elif text in seen:
         bad(column, f"'{text}' duplicates line {seen[text]}")
     else:
@@ -126,7 +88,7 @@ def _check_id(row: dict, column: str, seen: dict[str, int], bad: _RowProblems) -
 
 def load_sources(path: Path, label: str, problems: list[LedgerProblem]) -> pd.DataFrame:
     rows, seen = [], {}
-    for line, row in _read_rows(path, SOURCE_COLUMNS, problems, label):
+    for line, row in read_rows(path, SOURCE_COLUMNS, problems, label):
         bad = _RowProblems(problems, label, line)
         _check_id(row, "source_id", seen, bad)
         for column in ("publisher", "title"):
@@ -134,49 +96,61 @@ def load_sources(path: Path, label: str, problems: list[LedgerProblem]) -> pd.Da
                 bad(column, "is empty; every source needs a publisher and a title")
         published = row["published"]
         if not _PUBLISHED.match(published):
-            bad("published", f"'{published}' is not a date YYYY-MM-DD or YYYY-MM")
+            bad("published", f"'{shown(published)}' is not a date YYYY-MM-DD or YYYY-MM")
         else:
             try:
-                pd.Timestamp(published if len(published) == 10 else published + "-01")
+                day = pd.Timestamp(published if len(published) == 10 else published + "-01").date()
             except ValueError:
                 bad("published", f"'{published}' is not a real date")
+            else:
+                if (problem := plausible.year_problem(plausible.published_month(published))) is not None:
+                    bad("published", f"'{published}': {problem}")
+                elif day > plausible.today():
+                    bad("published", f"'{published}' is in the future")
+        if row["url"] and not _URL.match(row["url"]):
+            bad("url", f"'{shown(row['url'])}' is not a web address starting with http:// or https://")
         rows.append({**row, "line": line})
     return pd.DataFrame(rows, columns=SOURCE_COLUMNS + ["line"])
 
 
-def load_claims(path: Path, label: str, source_ids: set[str] | None,
+def load_claims(path: Path, label: str, published: dict[str, str] | None,
                 problems: list[LedgerProblem]) -> pd.DataFrame:
+    """`published`: source id -> its publication date (None when sources.csv could not be read)."""
     rows, seen = [], {}
-    for line, row in _read_rows(path, CLAIM_COLUMNS, problems, label):
+    for line, row in read_rows(path, CLAIM_COLUMNS, problems, label):
         bad = _RowProblems(problems, label, line)
         _check_id(row, "claim_id", seen, bad)
         series = row["series"]
         product, _, destination = series.partition("/")
         if product not in PRODUCTS or not _DESTINATION.match(destination):
-            bad("series", f"'{series}' is not <product>/<destination> with product one of "
+            bad("series", f"'{shown(series)}' is not <product>/<destination> with product one of "
                           f"{', '.join(PRODUCTS)} and destination 'world' or an ISO alpha-2 code such as US")
 
         period = None
         try:
             period = parse_period(row["period"])
         except ValueError as exc:
-            bad("period", str(exc))
+            bad("period", shown(str(exc), 160))
+        else:
+            if (problem := plausible.year_problem(period.start) or plausible.year_problem(period.end)) is not None:
+                bad("period", f"'{row['period']}': {problem}")
+                period = None
 
         measure = row["measure"]
         if measure not in MEASURES:
-            bad("measure", f"'{measure}' is not one of {', '.join(MEASURES)}")
+            bad("measure", f"'{shown(measure)}' is not one of {', '.join(MEASURES)}")
             measure = None
 
         unit = row["unit"]
         if unit not in UNITS:
-            bad("unit", f"'{unit}' is not one of {', '.join(UNITS)}")
+            bad("unit", f"'{shown(unit)}' is not one of {', '.join(UNITS)}")
         elif measure and unit not in UNITS_FOR_MEASURE[measure]:
             wanted = " or ".join(UNITS_FOR_MEASURE[measure])
             bad("unit", f"'{unit}' does not fit measure {measure}, which takes {wanted}")
 
         qualifier = row["qualifier"]
         if qualifier not in QUALIFIERS:
-            bad("qualifier", f"'{qualifier}' is not one of {', '.join(QUALIFIERS)}")
+            bad("qualifier", f"'{shown(qualifier)}' is not one of {', '.join(QUALIFIERS)}")
         elif measure in RANK_MEASURES and qualifier != "exact":
             bad("qualifier", f"'{qualifier}' cannot qualify a ranking; use exact")
 
@@ -184,30 +158,44 @@ def load_claims(path: Path, label: str, source_ids: set[str] | None,
         if measure in RANK_MEASURES:
             try:
                 since = parse_month(value_text)
+            except ValueError:
+                bad("value", f"'{shown(value_text)}' is not a month YYYY-MM (a ranking's value is the month "
+                             "it is the highest/lowest since)")
+            else:
                 if period is not None and since >= period.start:
                     bad("value", f"'{value_text}' must be a month before the period {row['period']}")
+                elif (problem := plausible.year_problem(since, plausible.FIRST_RANKING_YEAR)) is not None:
+                    bad("value", f"'{value_text}': {problem}")
                 value = float(since.ordinal)
-            except ValueError as exc:
-                bad("value", f"{exc} (a ranking's value is the month YYYY-MM it is the highest/lowest since)")
         else:
             problem = _check_number(value_text) if value_text else "is empty"
             if problem:
                 bad("value", problem)
             else:
                 value = float(value_text)
+                tonnes = value / 1000 if unit == "kg" else value
                 if measure == "level" and value < 0:
                     bad("value", f"'{value_text}' is a negative tonnage")
+                elif measure == "level" and tonnes > plausible.MAX_TONNES:
+                    bad("value", f"'{value_text}' {unit} is more than {plausible.MAX_TONNES:,.0f} t")
                 if measure in CHANGE_MEASURES and value <= -100:
                     bad("value", f"'{value_text}' % is a fall of 100% or more, which leaves nothing shipped")
+                elif measure in CHANGE_MEASURES and value > plausible.MAX_PERCENT:
+                    bad("value", f"'{value_text}' % is a rise of more than {plausible.MAX_PERCENT:,.0f}%")
                 if measure == "mom_ratio" and value < 0:
                     bad("value", f"'{value_text}' is a negative ratio")
+                elif measure == "mom_ratio" and value > plausible.MAX_RATIO:
+                    bad("value", f"'{value_text}' is a multiple of more than {plausible.MAX_RATIO:,.0f}")
 
         if measure in SINGLE_MONTH_MEASURES and period is not None and period.is_range:
             bad("measure", f"{measure} needs a single month, not the range {row['period']}")
 
         sid = row["source_id"]
-        if source_ids is not None and sid not in source_ids:
-            bad("source_id", f"'{sid}' is not in sources.csv")
+        if published is not None and sid not in published:
+            bad("source_id", f"'{shown(sid)}' is not in sources.csv")
+        elif published is not None and period is not None and published[sid]:
+            if (problem := plausible.publication_problem(period.start, published[sid])) is not None:
+                bad("period", f"'{row['period']}' {problem}")
 
         if bad.ok:
             rows.append({**row, "value": value, "value_text": value_text,
@@ -222,8 +210,11 @@ def load_ledger(folder: str | Path = "data") -> Ledger:
     folder = Path(folder)
     problems: list[LedgerProblem] = []
     sources = load_sources(folder / "sources.csv", str(folder / "sources.csv"), problems)
-    source_ids = set(sources["source_id"]) if len(sources) else None
-    claims = load_claims(folder / "claims.csv", str(folder / "claims.csv"), source_ids, problems)
+    published = None
+    if len(sources):
+        dated = sources["published"].where(sources["published"].str.match(_PUBLISHED.pattern), "")
+        published = dict(zip(sources["source_id"], dated))
+    claims = load_claims(folder / "claims.csv", str(folder / "claims.csv"), published, problems)
     if not problems and claims.empty:
         problems.append(LedgerProblem(str(folder / "claims.csv"), 2, None, "holds no claims"))
     if problems:

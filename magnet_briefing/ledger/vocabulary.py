@@ -1,6 +1,7 @@
 """What a ledger row may say: its columns, products, measures, units and qualifiers (data/README.md)."""
 from __future__ import annotations
 
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # claim and source ids: they are cited in reports and file names
 CLAIM_COLUMNS = ["claim_id", "series", "period", "measure", "value", "unit", "qualifier", "source_id"]
 SOURCE_COLUMNS = ["source_id", "publisher", "title", "published", "url"]
 

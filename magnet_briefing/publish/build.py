@@ -20,7 +20,8 @@ from ..briefing.edition import masthead, prepare_edition
 from ..config import NOTEBOOK, REPORTS_ROOT, EditionParameters, ParameterError, resolve
 from ..engine import Reconstruction, reconstruct, write_csvs
 from ..engine.saved import write_reconstruction
-from ..ledger import Ledger
+from ..engine.scale_out import die_with_parent
+from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
 from . import folders
 from . import pdf as pdf_stage
@@ -110,7 +111,12 @@ def _start_helper(background: bool) -> ProcessPoolExecutor | None:
     renderers, which then render on another core."""
     if not background or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent)
+    # fork it now, from this thread: a process dies with the thread that forked it (PDEATHSIG),
+    # and the first real task may come from a short-lived thread (_warm_up_when_ready)
+    helper.submit(int).result()
+    return helper
 
 
 def notebook_parameters(params: EditionParameters, ledger: Ledger, reconstruction: Path) -> dict:
@@ -232,7 +238,7 @@ def build_editions(params: dict, ledger: Ledger, *, months: list[str] | None = N
     result = reconstruct(ledger.claims)
     outcomes = []
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
         futures = {pool.submit(_build_month, params, month, ledger, result, reports_root, Path(notebook)): month
                    for month in months}
         for done, future in enumerate(as_completed(futures), start=1):

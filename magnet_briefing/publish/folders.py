@@ -1,10 +1,15 @@
 """Atomic edition folders: build in a staging folder inside reports/, swap into place when complete.
 
-Staging and set-aside folders carry the month and the builder's process id in their
-names, so a later run can tell a killed run's leftovers from a build still in progress.
+The swap is one system call where Linux offers it (renameat2 with RENAME_EXCHANGE), so a kill at
+any moment leaves either the old or the new edition in place. Elsewhere it is two renames, and
+a kill between them leaves the old edition set aside, which the next run puts back. Staging and
+set-aside folders carry the month and the builder's process id in their names, so a later run
+can tell a killed run's leftovers from a build still in progress.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import re
 import secrets
@@ -26,20 +31,57 @@ def make_staging_folder(reports_root: Path, month: str) -> Path:
     return staging
 
 
-def move_into_place(staging: Path, final: Path) -> None:
-    """Replace `final` by `staging`; if the second rename fails, the old edition is put back."""
-    aside = None
-    if final.exists():
-        aside = final.with_name(_unique_name("old", final.name))
-        final.rename(aside)
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+SWAP_ATTEMPTS = 5  # a concurrent build of the same month can win the race a few times, not forever
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two existing folders in one step (Linux renameat2); OSError where that is not offered."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        raise OSError(errno.ENOSYS, "renameat2 is not available") from None
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(b))
+
+
+def _swap_by_two_renames(staging: Path, final: Path) -> None:
+    """Set the old edition aside, then move the new one in; if that fails, put the old one back."""
+    aside = final.with_name(_unique_name("old", final.name))
+    final.rename(aside)
     try:
         staging.rename(final)
     except BaseException:
-        if aside is not None and not final.exists():
+        if not final.exists():
             aside.rename(final)
         raise
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def move_into_place(staging: Path, final: Path) -> None:
+    """Replace `final` by `staging`. A build of the same month that finishes at the same moment
+    may put its edition there first; then this one replaces it (the last build wins)."""
+    for _ in range(SWAP_ATTEMPTS):
+        try:
+            if not final.exists():
+                staging.rename(final)  # atomic; fails if another build created `final` meanwhile
+                return
+            try:
+                exchange(staging, final)
+            except OSError as error:
+                if error.errno not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+                    raise
+                _swap_by_two_renames(staging, final)
+                return
+            shutil.rmtree(staging, ignore_errors=True)  # it holds the old edition now
+            return
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOENT):
+                raise
+    raise OSError(errno.EBUSY, "other builds of this month kept replacing it", str(final))
 
 
 def _process_alive(pid: int) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from html import escape
 from pathlib import Path
+
+from markupsafe import escape
 
 from ..briefing.labels import month_label
 

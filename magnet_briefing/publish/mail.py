@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.policy import SMTP
-from html import escape
+
+from markupsafe import escape
 
 from ..briefing.edition import Masthead
 from ..briefing.labels import month_label
@@ -66,12 +67,12 @@ def _html_body(head: Masthead, month: str, chart_cids: list[str]) -> str:
         "</div></body></html>\n")
 
 
-def build_email(head: Masthead, month: str, charts: list[bytes], pdf: bytes, to: str = "") -> EmailMessage:
+def build_email(head: Masthead, month: str, charts: list[bytes], pdf: bytes, to: tuple[str, ...] = ()) -> EmailMessage:
     """A draft (X-Unsent: 1) that mail clients open ready to send."""
     message = EmailMessage()
     message["Subject"] = email_subject(head, month)
     if to:
-        message["To"] = to
+        message["To"] = ", ".join(to)  # checked addresses (config.recipients)
     message["X-Unsent"] = "1"
     message.set_content(_plain_text(head, month, len(charts)))
     cids = [f"chart{number}.{month}@magnet-briefing" for number in range(1, len(charts) + 1)]
