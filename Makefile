@@ -7,10 +7,10 @@ STAMP := $(VENV)/.requirements-installed
 
 # A value as one shell word, whatever it holds: single-quoted, each ' written as '\''. Values are
 # taken with $(value ...), so make does not expand them either.
-shell_quote = '$(subst ','\'',$(1))'
-REPORT_ARGS := $(if $(value MONTH),--month $(call shell_quote,$(value MONTH))) \
-               $(if $(value DATA),--data $(call shell_quote,$(value DATA)))
-DATA_ARGS := $(if $(value DATA),--data $(call shell_quote,$(value DATA)))
+FOLDER_ARGS := $(if $(value DATA),--data '$(subst ','\'',$(value DATA))') \
+               $(if $(value REPORTS),--reports '$(subst ','\'',$(value REPORTS))')
+REPORT_ARGS := $(if $(value MONTH),--month '$(subst ','\'',$(value MONTH))') $(FOLDER_ARGS)
+unexport MONTH DATA REPORTS
 
 .PHONY: setup report editions test check lint bench lab clean
 
@@ -29,7 +29,7 @@ report: $(STAMP)
 	@$(PY) -m magnet_briefing report $(REPORT_ARGS)
 
 editions: $(STAMP)
-	@$(PY) -m magnet_briefing editions $(DATA_ARGS)
+	@$(PY) -m magnet_briefing editions $(FOLDER_ARGS)
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check --quiet .

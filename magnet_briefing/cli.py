@@ -54,11 +54,11 @@ def file_size_label(size: int) -> str:
 
 def tidy_reports(reports_root: Path) -> None:
     """Before anything else, even a run that then fails: put back an edition a killed run had set
-    aside, remove killed runs' staging folders, and make the index list only what exists."""
+    aside, remove killed runs' staging folders, and make the index list only the editions that exist."""
     from .publish.folders import clean_leftovers
-    from .publish.index import write_index
+    from .publish.index import INDEX_NAME, write_index
 
-    if clean_leftovers(reports_root):
+    if clean_leftovers(reports_root) or (reports_root / INDEX_NAME).is_file():
         write_index(reports_root)
 
 
@@ -67,11 +67,12 @@ def load_inputs(args: argparse.Namespace):
     from .config import ParameterError, check_names, ledger_folder, read_params_file
     from .ledger.load import load_ledger
 
-    params_path = Path(args.params) if args.params else PARAMS_FILE
-    if args.params and not params_path.exists():
-        raise ParameterError(f"{shown(args.params)}: file not found")
-    params = read_params_file(params_path)
-    check_names(params, where=shown_path(params_path))
+    params = {}  # params.yaml itself holds the defaults, which resolve() fills in
+    if args.params:
+        if not Path(args.params).exists():
+            raise ParameterError(f"{shown(args.params)}: file not found")
+        params = read_params_file(Path(args.params))
+        check_names(params, where=shown_path(Path(args.params)))
     if getattr(args, "month", None):
         params["month"] = args.month
     if args.data:
@@ -190,10 +191,12 @@ def _failed(error: Exception, args: argparse.Namespace) -> int:
     from .engine.saved import RefusedFile
     from .ledger.load import LedgerError
 
-    if isinstance(error, LedgerError):
+    if isinstance(error, LedgerError) and len(error.problems) == 1:
+        warn(f"error: {error.problems[0]} (nothing was built)")
+    elif isinstance(error, LedgerError):
         for problem in error.problems:
             warn(str(problem))
-        warn(f"error: the ledger has {len(error.problems)} problem(s); nothing was built")
+        warn(f"error: the ledger has {len(error.problems)} problems; nothing was built")
     elif isinstance(error, (ParameterError, RefusedFile, ImplausibleClaims)):
         warn(f"error: {error}")
     elif isinstance(error, OSError):

@@ -196,6 +196,8 @@ def resolve(params: dict, ledger: Ledger) -> EditionParameters:
         raise ParameterError(f"baseline: '{shown(baseline)}' is not one of {', '.join(BASELINES)}")
     series = _list_of_text("series", merged["series"])
     known_series = sorted(set(ledger.claims["series"]))
+    if params.get("series") is None and any(s in known_series for s in series):
+        series = [s for s in series if s in known_series]  # the default list, as far as this ledger has them
     missing = [shown(s) for s in series if s not in known_series]
     if missing:
         raise ParameterError(f"series: {', '.join(missing)} not in the ledger; available: {', '.join(known_series)}")

@@ -72,9 +72,13 @@ def render_index(records: list[dict]) -> str:
 
 
 def write_index(reports_root: Path) -> Path:
-    """Written to a temporary name and renamed, so a reader never sees half a file."""
+    """Written to a temporary name and renamed, so a reader never sees half a file; left alone when
+    it already says the same."""
     target = reports_root / INDEX_NAME
+    text = render_index(read_edition_records(reports_root))
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return target
     partial = reports_root / f".{INDEX_NAME}.{os.getpid()}.partial"
-    partial.write_text(render_index(read_edition_records(reports_root)), encoding="utf-8")
+    partial.write_text(text, encoding="utf-8")
     os.replace(partial, target)
     return target
