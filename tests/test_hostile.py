@@ -67,12 +67,18 @@ YAML_BOMB = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
              + "".join(f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
              + "series: [*i, *i, *i]\n")
 
-# (finding, claims.csv, params.yaml or None, extra command-line arguments, fragment of the one line)
+# (finding, claims.csv (or claims.csv and sources.csv), params.yaml or None, extra command-line
+#  arguments, fragment of the one line)
 CASES = [
     ("1 script in a claim id", HEADER + "<svg onload=alert(document.domain)>,magnets/world,2025-05,level,1238,t,exact,s\n",
      None, [], "claim_id '<svg onload=alert(document.domain)>' is not an id"),
     ("1 script tag as a claim id", HEADER + "<script>,magnets/world,2025-05,level,1238,t,exact,s\n",
      None, [], "claim_id '<script>' is not an id"),
+    ("1 markup in a source's web address",
+     (HEADER + GOOD, 'source_id,publisher,title,published,url\ns,Wire,Title,2025-06,"https://x.org/""><script>"\n'),
+     None, [], "url 'https://x.org/\"><script>' is not a web address"),
+    ("1 markup as a series", HEADER + "g1,magnets/<b>,2025-05,level,1238,t,exact,s\n", None, [],
+     "series 'magnets/<b>' is not <product>/<destination>"),
     ("2 a shell command as the month", HEADER + GOOD, None, ["--month", "2025-07; touch pwned"],
      "month: '2025-07; touch pwned' is not a month"),
     ("2 an option smuggled into the month", HEADER + GOOD, None, ["--month", "2025-07 --reports /elsewhere"],
@@ -123,7 +129,8 @@ CASES = [
 @pytest.mark.parametrize("finding,claims,params,arguments,fragment", CASES, ids=[case[0] for case in CASES])
 def test_bad_input_gets_one_line_and_changes_nothing(tmp_path, capsys, reports, finding, claims, params,
                                                      arguments, fragment):
-    data = ledger(tmp_path / "ledger", claims)
+    claims, sources = claims if isinstance(claims, tuple) else (claims, SOURCES)
+    data = ledger(tmp_path / "ledger", claims, sources)
     command = ["report", "--reports", str(reports)]
     if "data:" not in (params or ""):  # else the parameter file names the ledger
         command += ["--data", str(data)]
