@@ -5,6 +5,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from markupsafe import escape
 from nbformat import NotebookNode
 
 from ..briefing.labels import month_label
@@ -35,6 +36,7 @@ def make_exporter():
         template_name="briefing", extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         exclude_anchor_links=True, embed_images=True)
+    exporter.register_filter("escape_text", escape)  # the one escaping path for our own text (markupsafe)
     exporter.display_data_priority = DISPLAY_PRIORITY
     return exporter
 
