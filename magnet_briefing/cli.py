@@ -136,6 +136,31 @@ def run_editions(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def run_reconstruct(args: argparse.Namespace) -> int:
+    """The engine alone: monthly.csv and consistency.csv for a ledger, without the notebook."""
+    import tempfile
+
+    from .config import ledger_folder
+    from .engine import reconstruct, write_csvs
+    from .ledger.load import load_ledger
+
+    ledger = load_ledger(ledger_folder(args.data))
+    say(f"==> Reconstructing {shown_path(ledger.folder)} ({len(ledger.claims)} claims)")
+    started = time.perf_counter()
+    result = reconstruct(ledger.claims)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".reconstruct-") as partial:
+        write_csvs(result.monthly, result.consistency, Path(partial))
+        for name in ("monthly.csv", "consistency.csv"):  # each file whole, or not at all
+            os.replace(Path(partial) / name, out / name)
+    counts = result.consistency["status"].value_counts()
+    summary = ", ".join(f"{counts[status]} {status}" for status in counts.index)
+    say(f"Done in {time.perf_counter() - started:.1f} s: {len(result.monthly)} rows in "
+        f"{shown_path(out / 'monthly.csv')}; claims: {summary} ({shown_path(out / 'consistency.csv')})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m magnet_briefing",
                                      description="Monthly briefings on China's rare-earth magnet exports.")
@@ -146,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     editions = commands.add_parser("editions", help="build every month from control_start to the latest data")
     editions.add_argument("--jobs", type=int, default=None, help="parallel builds (default: all cores)")
     editions.set_defaults(run=run_editions)
+    engine = commands.add_parser("reconstruct", help="write monthly.csv and consistency.csv, without the notebook")
+    engine.add_argument("--data", help="ledger folder with claims.csv and sources.csv (default: params.yaml's)")
+    engine.add_argument("--out", required=True, help="folder for monthly.csv and consistency.csv")
+    engine.add_argument("--reports", default=str(REPORTS_ROOT), help=argparse.SUPPRESS)  # for the error log
+    engine.set_defaults(run=run_reconstruct)
     for command in (report, editions):
         command.add_argument("--data", help="ledger folder with claims.csv and sources.csv")
         command.add_argument("--params", help=f"parameter file (default: {shown_path(PARAMS_FILE)})")

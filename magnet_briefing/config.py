@@ -29,7 +29,6 @@ NOTEBOOK_PARAMETERS = ("month", "control_start", "baseline", "series", "data")
 PUBLISHING_PARAMETERS = ("email_to",)
 PARAMETERS = NOTEBOOK_PARAMETERS + PUBLISHING_PARAMETERS
 BASELINES = ("pre_control_mean", "same_month_prior_year")
-HEADLINE_SERIES = "magnets/world"
 MAX_PARAMS_BYTES = 64 * 1024   # params.yaml is a dozen lines
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 
@@ -46,6 +45,11 @@ class EditionParameters:
     series: tuple[str, ...]
     data: str
     email_to: tuple[str, ...] = ()   # recipients, each 'name@host' or 'Name <name@host>'
+
+    @property
+    def headline(self) -> str:
+        """The series the headline figures and key points are about: the first one shown."""
+        return self.series[0]
 
     def notebook_parameters(self) -> dict:
         return {"month": self.month, "control_start": self.control_start, "baseline": self.baseline,
@@ -155,7 +159,7 @@ def recipients(value) -> tuple[str, ...]:
     return tuple(found)
 
 
-def latest_reported_month(ledger: Ledger, series: str = HEADLINE_SERIES) -> str:
+def latest_reported_month(ledger: Ledger, series: str) -> str:
     claims = ledger.claims
     levels = claims[(claims["series"] == series) & (claims["measure"] == "level")
                     & (claims["start"] == claims["end"])]
@@ -164,14 +168,28 @@ def latest_reported_month(ledger: Ledger, series: str = HEADLINE_SERIES) -> str:
     return str(max(levels["start"]))
 
 
+def _series(params: dict, merged: dict, ledger: Ledger) -> list[str]:
+    series = _list_of_text("series", merged["series"])
+    known_series = sorted(set(ledger.claims["series"]))
+    if params.get("series") is None and any(s in known_series for s in series):
+        series = [s for s in series if s in known_series]  # the default list, as far as this ledger has them
+    missing = [shown(s) for s in series if s not in known_series]
+    if missing:
+        raise ParameterError(f"series: {', '.join(missing)} not in the ledger; available: {', '.join(known_series)}")
+    if not series:
+        raise ParameterError("series: choose at least one series")
+    return series
+
+
 def resolve(params: dict, ledger: Ledger) -> EditionParameters:
     """Fill in the defaults (None is a default too), resolve month='latest' and check every value
-    against the ledger."""
+    against the ledger. The first series shown is the edition's headline series."""
     from .ledger.periods import parse_month
 
     check_names(params)
     merged = {**defaults(), **{k: v for k, v in params.items() if v is not None}}
-    latest = latest_reported_month(ledger)
+    series = _series(params, merged, ledger)
+    latest = latest_reported_month(ledger, series[0])
     month = _text("month", merged["month"])
     if month == "latest":
         month = latest
@@ -182,7 +200,7 @@ def resolve(params: dict, ledger: Ledger) -> EditionParameters:
     first, last = str(min(ledger.claims["start"])), str(max(ledger.claims["end"]))
     if month > last or month < first:
         raise ParameterError(f"month: no data for {month}; the ledger covers {first} to {last} "
-                             f"(latest month with a reported {HEADLINE_SERIES} figure: {latest})")
+                             f"(latest month with a reported {series[0]} figure: {latest})")
     control_start = _text("control_start", merged["control_start"])
     try:
         parse_month(control_start)
@@ -194,15 +212,6 @@ def resolve(params: dict, ledger: Ledger) -> EditionParameters:
     baseline = _text("baseline", merged["baseline"])
     if baseline not in BASELINES:
         raise ParameterError(f"baseline: '{shown(baseline)}' is not one of {', '.join(BASELINES)}")
-    series = _list_of_text("series", merged["series"])
-    known_series = sorted(set(ledger.claims["series"]))
-    if params.get("series") is None and any(s in known_series for s in series):
-        series = [s for s in series if s in known_series]  # the default list, as far as this ledger has them
-    missing = [shown(s) for s in series if s not in known_series]
-    if missing:
-        raise ParameterError(f"series: {', '.join(missing)} not in the ledger; available: {', '.join(known_series)}")
-    if not series:
-        raise ParameterError("series: choose at least one series")
     return EditionParameters(month=month, control_start=control_start, baseline=baseline,
                              series=tuple(series), data=_text("data", merged["data"]),
                              email_to=recipients(merged.get("email_to")))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..config import HEADLINE_SERIES, EditionParameters
+from ..config import EditionParameters
 from ..engine import Reconstruction
 from ..engine.basis import PINNED
 from ..ledger.periods import parse_month
@@ -31,7 +31,7 @@ class EditionNumbers:
 
 def edition_numbers(result: Reconstruction, params: EditionParameters) -> EditionNumbers:
     month = parse_month(params.month)
-    series = HEADLINE_SERIES
+    series = params.headline
     recovery = recovery_table(result, list(params.series), params.control_start, params.baseline, params.month)
     base = baseline(result, series, month, params.control_start, params.baseline)
     level = month_figure(result, series, month)

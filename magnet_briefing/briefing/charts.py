@@ -12,23 +12,25 @@ from ..analysis.figures import month_figure
 from ..analysis.recovery import since_controls, trough
 from ..engine import Reconstruction
 from ..ledger.periods import parse_month
-from .labels import number, series_label
+from .labels import number, series_label, series_name
 from .style import A4_WIDTH_IN, INK, MUTED, PRIOR_YEAR, basis_legend_handles, finish, legend_below, markers, style_of
 
 
 def recovery_title(recovery: pd.DataFrame, headline_series: str) -> str:
     low = trough(recovery, headline_series)
+    name = series_name(headline_series)
+    name = name[0].upper() + name[1:]
     if low is None:
         return "No baseline: the recovery cannot be measured for this series"
     last = since_controls(recovery, headline_series).iloc[-1]
     if last["month"] == low["month"]:
-        return f"Magnet exports at {last['pct']:.0f}% of baseline in {last['month']:%B}"
-    return (f"Magnet exports fell to {low['pct']:.0f}% of baseline in {low['month']:%B} "
+        return f"{name} at {last['pct']:.0f}% of baseline in {last['month']:%B}"
+    return (f"{name} fell to {low['pct']:.0f}% of baseline in {low['month']:%B} "
             f"and stood at {last['pct']:.0f}% in {last['month']:%B}")
 
 
 def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: str, source: str,
-                   headline_series: str = "magnets/world"):
+                   headline_series: str):
     """Exports as % of baseline against months since the controls, with bounds as bands."""
     fig, ax = plt.subplots()
     shown = []
@@ -143,7 +145,8 @@ def year_to_date_chart(ytd: pd.DataFrame, source: str, title: str):
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.set_ylabel("tonnes since January")
     legend_below(ax, ncols=2)
-    finish(fig, ax, title, "Cumulative magnet exports since January, tonnes; labels: change on a year earlier", source)
+    finish(fig, ax, title, f"Cumulative {series_name(ytd['series'].iloc[0])} since January, tonnes; labels: "
+           "change on a year earlier", source)
     return fig
 
 

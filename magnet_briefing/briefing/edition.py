@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analysis.edition_numbers import EditionNumbers, check_edition_month, edition_numbers
-from ..config import HEADLINE_SERIES, EditionParameters, ParameterError
+from ..config import EditionParameters, ParameterError
 from ..engine import Reconstruction
 from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
 from . import words
-from .labels import month_label, source_line
+from .labels import month_label, product_title, source_line
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Edition:
 
 def prepare_edition(params: EditionParameters, ledger: Ledger, result: Reconstruction) -> Edition:
     """Raises ParameterError, before anything is built, when the month has no headline figure."""
-    problem = check_edition_month(result, HEADLINE_SERIES, params.month)
+    problem = check_edition_month(result, params.headline, params.month)
     if problem:
         raise ParameterError(problem)
     return Edition(params, ledger, result, edition_numbers(result, params))
@@ -64,6 +64,6 @@ class Masthead:
 
 
 def masthead(edition: Edition) -> Masthead:
-    return Masthead(title=f"China's rare-earth magnet exports: {month_label(edition.month)}",
+    return Masthead(title=f"China's {product_title(edition.params.headline)}: {month_label(edition.month)}",
                     headline=words.headline_figure(edition.numbers, edition.params),
                     key_points=[point.text for point in edition.key_points()])

@@ -14,6 +14,9 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                "August", "September", "October", "November", "December")
 PRODUCT_LABELS = {"magnets": "Magnets", "rare_earths": "Rare earths (17 types)"}   # for legends and tables
 PRODUCT_NAMES = {"magnets": "magnet exports", "rare_earths": "rare-earth exports (17 types)"}   # in sentences
+PRODUCT_NOUNS = {"magnets": "rare-earth magnets", "rare_earths": "rare earths (17 types)"}    # "it exported X of ..."
+PRODUCT_ADJECTIVES = {"magnets": "magnet", "rare_earths": "rare-earth"}                   # "July magnet shipments"
+PRODUCT_TITLES = {"magnets": "rare-earth magnet exports", "rare_earths": "rare-earth exports (17 types)"}
 DESTINATION_NAMES = {"US": "the US", "DE": "Germany", "JP": "Japan", "KR": "South Korea", "VN": "Vietnam",
                      "TH": "Thailand", "IN": "India", "FR": "France", "IT": "Italy", "NL": "the Netherlands",
                      "GB": "the UK", "MX": "Mexico", "EU": "the EU"}
@@ -33,6 +36,21 @@ def series_label(series: str) -> str:
     product, destination = _parts(series)
     name = PRODUCT_LABELS.get(product, product)
     return f"{name}, world" if destination == "world" else f"{name} to {destination_name(destination)}"
+
+
+def product_adjective(series: str) -> str:
+    return PRODUCT_ADJECTIVES.get(_parts(series)[0], _parts(series)[0])
+
+
+def product_noun(series: str) -> str:
+    return PRODUCT_NOUNS.get(_parts(series)[0], _parts(series)[0])
+
+
+def product_title(series: str) -> str:
+    """'rare-earth magnet exports', for the edition's title."""
+    product, destination = _parts(series)
+    name = PRODUCT_TITLES.get(product, product)
+    return name if destination == "world" else f"{name} to {destination_name(destination)}"
 
 
 def series_name(series: str) -> str:

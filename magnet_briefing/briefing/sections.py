@@ -8,14 +8,14 @@ from markupsafe import escape
 
 from ..analysis.figures import Figure, month_figure
 from ..analysis.recovery import trough
-from ..config import HEADLINE_SERIES, ledger_folder, resolve
+from ..config import ledger_folder, resolve
 from ..engine import reconstruct
 from ..engine.saved import read_reconstruction
 from ..ledger.load import load_ledger
 from ..ledger.periods import parse_month
 from . import charts, tables, words
 from .edition import Edition, prepare_edition
-from .labels import destination_name, series_label, tonnes
+from .labels import destination_name, product_adjective, series_label, tonnes
 from .style import png_bytes, use_house_style
 
 
@@ -55,18 +55,19 @@ def show_summary(edition: Edition) -> None:
 
 def show_recovery_curve(edition: Edition) -> None:
     _show(charts.recovery_chart(edition.numbers.recovery, edition.baseline_text, edition.params.control_start,
-                                edition.source_line(edition.params.series)))
+                                edition.source_line(edition.params.series), edition.params.headline))
 
 
 def _trough_level(edition: Edition) -> Figure | None:
     """The headline series at its trough, unless the trough is the edition month itself."""
-    low = trough(edition.numbers.recovery, HEADLINE_SERIES)
+    low = trough(edition.numbers.recovery, edition.params.headline)
     if low is None or low["month"] == edition.month:
         return None
     return Figure(low["tonnes"], low["low"], low["high"], low["basis"])
 
 
-def show_monthly_tonnage(edition: Edition, series: str = HEADLINE_SERIES) -> None:
+def show_monthly_tonnage(edition: Edition, series: str | None = None) -> None:
+    series = series or edition.params.headline
     first = f"{edition.month.year - 1}-01"
     level, low = edition.numbers.level, _trough_level(edition)
     title = (f"{edition.month:%B} exports of {tonnes(level)} against a low of {tonnes(low)}" if low else
@@ -94,7 +95,7 @@ def show_year_to_date(edition: Edition) -> None:
                  f"{'below' if last['change_pct'] < 0 else 'above'} {edition.month.year - 1}")
     else:
         title = "Year-to-date exports"
-    _show(charts.year_to_date_chart(ytd, edition.source_line([HEADLINE_SERIES]), title))
+    _show(charts.year_to_date_chart(ytd, edition.source_line([edition.params.headline]), title))
     display(tables.year_to_date_table(edition))
 
 
@@ -102,7 +103,7 @@ def show_magnets_vs_rare_earths(edition: Edition) -> None:
     pair = ["magnets/world", "rare_earths/world"]
     rec = edition.numbers.recovery
     both = rec[rec["series"].isin(pair) & rec["pct"].notna() & (rec["months_since_control"] >= 0)]
-    if "rare_earths/world" not in edition.params.series or both["series"].nunique() < 2:
+    if not {"magnets/world", "rare_earths/world"} <= set(edition.params.series) or both["series"].nunique() < 2:
         display(Markdown("_The ledger has no rare-earth figures that can be set against magnets for these months._"))
         return
     latest = both[both["series"] == "rare_earths/world"]["month"].max()
@@ -115,7 +116,7 @@ def show_magnets_vs_rare_earths(edition: Edition) -> None:
 
 
 def show_destinations(edition: Edition) -> None:
-    destinations = [s for s in edition.params.series if s.startswith("magnets/") and s != HEADLINE_SERIES]
+    destinations = words.destination_series(edition.params)
     if not destinations:
         display(Markdown("_No destination series selected._"))
         return
@@ -124,7 +125,7 @@ def show_destinations(edition: Edition) -> None:
     pinned = {s: f for s, f in figures.items() if f.pinned}
     if pinned:
         parts = [f"{destination_name(s.partition('/')[2])} {tonnes(f)}" for s, f in pinned.items()]
-        title = f"{edition.month:%B} magnet shipments: " + ", ".join(parts)
+        title = f"{edition.month:%B} {product_adjective(edition.params.headline)} shipments: " + ", ".join(parts)
     else:
         title = f"No destination figures for {edition.month:%B}"
     _show(charts.destinations_chart(edition.result, destinations, str(first), edition.params.month,

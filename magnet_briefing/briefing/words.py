@@ -14,10 +14,19 @@ from ..analysis.baselines import pre_control_months
 from ..analysis.edition_numbers import EditionNumbers
 from ..analysis.figures import Figure, change, month_figure
 from ..analysis.recovery import since_controls, trough
-from ..config import HEADLINE_SERIES, EditionParameters
+from ..config import EditionParameters
 from ..engine import Reconstruction
 from ..ledger.periods import parse_month
-from .labels import RECONSTRUCTED_MARK, destination_name, mark, month_label, percent, series_name, tonnes
+from .labels import (
+    RECONSTRUCTED_MARK,
+    destination_name,
+    mark,
+    month_label,
+    percent,
+    product_noun,
+    series_name,
+    tonnes,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ def headline_figure(numbers: EditionNumbers, params: EditionParameters) -> str:
 
 def _level_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint:
     month = numbers.month
-    text = f"{month:%B} {series_name(HEADLINE_SERIES)} of {tonnes(numbers.level)}"
+    text = f"{month:%B} {series_name(params.headline)} of {tonnes(numbers.level)}"
     claims = set(numbers.level.claims)
     parts = []
     if numbers.of_base.pinned:
@@ -61,14 +70,15 @@ def _level_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint
 
 
 def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
+    headline = params.headline
     metrics = numbers.metrics.set_index("series")
-    if HEADLINE_SERIES not in metrics.index or metrics.loc[HEADLINE_SERIES, "trough"] == "n/a":
+    if headline not in metrics.index or metrics.loc[headline, "trough"] == "n/a":
         return None
-    row = metrics.loc[HEADLINE_SERIES]
+    row = metrics.loc[headline]
     rec = numbers.recovery
-    if len(since_controls(rec, HEADLINE_SERIES)) < 2:
+    if len(since_controls(rec, headline)) < 2:
         return None  # one month since the controls: no low point or recovery to speak of yet
-    low = trough(rec, HEADLINE_SERIES)
+    low = trough(rec, headline)
     trough_level = Figure(low["tonnes"], low["low"], low["high"], low["basis"])
     control = parse_month(params.control_start)
     after = int(row["months_to_trough"])
@@ -85,7 +95,7 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
     if not math.isnan(row["shortfall_t"]):
         text += (f" The cumulative shortfall since {control:%B} is {RECONSTRUCTED_MARK}{row['shortfall_t']:,.0f} t"
                  f" ({row['shortfall_low']:,.0f}–{row['shortfall_high']:,.0f} t).")
-    claims = rec[(rec["series"] == HEADLINE_SERIES) & (rec["month"] >= control)]["claims"]
+    claims = rec[(rec["series"] == headline) & (rec["month"] >= control)]["claims"]
     return KeyPoint(text, tuple(sorted({c for cs in claims for c in cs.split()})))
 
 
@@ -104,10 +114,8 @@ def _ytd_point(numbers: EditionNumbers) -> KeyPoint | None:
 def _destinations_point(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
     month = numbers.month
     parts, claims = [], set()
-    for series in params.series:
-        product, _, destination = series.partition("/")
-        if product != "magnets" or destination == "world":
-            continue
+    for series in destination_series(params):
+        destination = series.partition("/")[2]
         level = month_figure(result, series, month)
         if not level.pinned:
             continue
@@ -126,17 +134,23 @@ def _destinations_point(result: Reconstruction, numbers: EditionNumbers, params:
     return KeyPoint(f"By destination in {month:%B}: " + "; ".join(parts) + ".", tuple(sorted(claims)))
 
 
+def destination_series(params: EditionParameters) -> list[str]:
+    """The series shown for single destinations of the headline's product, in the order given."""
+    product = params.headline.partition("/")[0]
+    return [s for s in params.series if s.startswith(f"{product}/") and not s.endswith("/world")]
+
+
 def _rare_earths_point(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
-    if "rare_earths/world" not in params.series:
+    if params.headline != "magnets/world" or "rare_earths/world" not in params.series:
         return None
     rec = numbers.recovery
-    both = rec[rec["series"].isin(["rare_earths/world", HEADLINE_SERIES]) & rec["pct"].notna()
+    both = rec[rec["series"].isin(["rare_earths/world", "magnets/world"]) & rec["pct"].notna()
                & (rec["month"] >= parse_month(params.control_start))]
     pivot = both.pivot(index="month", columns="series", values="pct").dropna()
     if pivot.empty or len(pivot.columns) < 2:
         return None
     month = pivot.index.max()
-    rare, magnets = pivot.loc[month, "rare_earths/world"], pivot.loc[month, HEADLINE_SERIES]
+    rare, magnets = pivot.loc[month, "rare_earths/world"], pivot.loc[month, "magnets/world"]
     claims = set(" ".join(both[both["month"] == month]["claims"]).split())
     return KeyPoint(f"In {month:%B}, {series_name('rare_earths/world')} were {percent(rare)} of their "
                     f"baseline, against {percent(magnets)} for magnets.", tuple(sorted(claims)))
@@ -151,7 +165,7 @@ def key_points(result: Reconstruction, numbers: EditionNumbers, params: EditionP
 def summary_paragraph(numbers: EditionNumbers, params: EditionParameters) -> str:
     control = parse_month(params.control_start)
     text = (f"China tightened export controls on rare earths and magnets in {month_label(control)}. "
-            f"In {month_label(numbers.month)} it exported {tonnes(numbers.level)} of rare-earth magnets")
+            f"In {month_label(numbers.month)} it exported {tonnes(numbers.level)} of {product_noun(params.headline)}")
     if numbers.of_base.pinned:
         text += (f", {percent(numbers.of_base.value)} of "
                  f"{baseline_label(params.baseline, params.control_start)}")
