@@ -5,11 +5,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 
-# A value as one shell word, whatever it holds: single-quoted, each ' written as '\''. Values are
-# taken with $(value ...), so make does not expand them either.
-FOLDER_ARGS := $(if $(value DATA),--data '$(subst ','\'',$(value DATA))') \
-               $(if $(value REPORTS),--reports '$(subst ','\'',$(value REPORTS))')
-REPORT_ARGS := $(if $(value MONTH),--month '$(subst ','\'',$(value MONTH))') $(FOLDER_ARGS)
+# A variable's value as one shell word, whatever it holds: single-quoted, each ' written as '\'',
+# line breaks as spaces. The variable is named, not passed, and read with $(value ...), so make
+# never expands what it holds.
+define newline
+
+
+endef
+shell_word = '$(subst ','\'',$(subst $(newline), ,$(value $(1))))'
+FOLDER_ARGS := $(if $(value DATA),--data $(call shell_word,DATA)) $(if $(value REPORTS),--reports $(call shell_word,REPORTS))
+REPORT_ARGS := $(if $(value MONTH),--month $(call shell_word,MONTH)) $(FOLDER_ARGS)
 unexport MONTH DATA REPORTS
 
 .PHONY: setup report editions test check lint bench lab clean

@@ -196,6 +196,8 @@ def _traceback_log(reports_root: Path, error: Exception) -> Path | None:
             folder.mkdir(parents=True, exist_ok=True)
             log = folder / f"traceback-{stamp}-{os.getpid()}.log"
             log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+            from .publish.folders import trim_logs
+            trim_logs(Path(reports_root))
             return log
         except OSError:
             continue

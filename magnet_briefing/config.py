@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .ledger.csv_file import control_character, shown
+from .ledger.csv_file import control_character, read_limited, shown
 
 if TYPE_CHECKING:  # the command reads this module before it starts the kernel: no pandas at import
     from .ledger.load import Ledger
@@ -89,9 +89,10 @@ def read_params_file(path: str | Path) -> dict:
     if not path.exists():
         return {}
     try:
-        if path.stat().st_size > MAX_PARAMS_BYTES:
+        data = read_limited(path, MAX_PARAMS_BYTES)
+        if data is None:
             raise ParameterError(f"{path}: larger than {MAX_PARAMS_BYTES // 1024} KB; a parameter file is a few lines")
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_PlainLoader) or {}
+        loaded = yaml.load(data.decode("utf-8"), Loader=_PlainLoader) or {}
     except _AliasFound as alias:
         raise ParameterError(f"{path}:{alias.line}: YAML aliases (*name) are not allowed here") from None
     except yaml.YAMLError as exc:
@@ -147,13 +148,39 @@ def _list_of_text(name: str, value) -> list[str]:
     raise ParameterError(f"{name}: expected a name, a comma-separated list or a YAML list, not {shown(repr(value))}")
 
 
+def _address_items(text: str) -> list[str]:
+    """A comma-separated list of addresses, split at the commas outside quotes and angle brackets."""
+    items, current, quoted, angled = [], "", False, False
+    for ch in text:
+        if ch == '"' and not angled:
+            quoted = not quoted
+        elif ch in "<>" and not quoted:
+            angled = ch == "<"
+        if ch == "," and not quoted and not angled:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    return [item.strip() for item in items + [current] if item.strip()]
+
+
 def recipients(value) -> tuple[str, ...]:
-    """email_to as a plain list of addresses ('a@x.org', 'Desk <desk@x.org>'); anything else, such
-    as a header smuggled in ('a@x.org, Bcc: b@y.org' or a line break), is refused."""
+    """email_to as a plain list of addresses ('a@x.org', 'Desk <desk@x.org>', '"Desk, Team" <d@x.org>');
+    anything else, such as a header smuggled in ('a@x.org, Bcc: b@y.org' or a line break), is refused."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        items = _address_items(_text("email_to", value))
+    elif isinstance(value, (list, tuple)):
+        items = [_text("email_to", item).strip() for item in value]
+    else:
+        raise ParameterError(f"email_to: expected addresses, not {shown(repr(value))}")
     found = []
-    for item in _list_of_text("email_to", value or []):
+    for item in items:
         parsed = getaddresses([item])
-        if ":" in item or ";" in item or len(parsed) != 1 or not _ADDRESS.match(parsed[0][1]):
+        outside_quotes = "".join(item.split('"')[::2])
+        if len(parsed) != 1 or ":" in outside_quotes or ";" in outside_quotes or not _ADDRESS.match(parsed[0][1]) \
+                or any(ch in parsed[0][0] for ch in "<>@"):
             raise ParameterError(f"email_to: '{shown(item)}' is not an e-mail address such as desk@example.org")
         found.append(formataddr(parsed[0]))
     return tuple(found)
@@ -170,9 +197,13 @@ def latest_reported_month(ledger: Ledger, series: str) -> str:
 
 def _series(params: dict, merged: dict, ledger: Ledger) -> list[str]:
     series = _list_of_text("series", merged["series"])
+    twice = sorted({shown(s) for s in series if series.count(s) > 1})
+    if twice:
+        raise ParameterError(f"series: {', '.join(twice)} listed more than once")
     known_series = sorted(set(ledger.claims["series"]))
-    if params.get("series") is None and any(s in known_series for s in series):
-        series = [s for s in series if s in known_series]  # the default list, as far as this ledger has them
+    other_ledger = params.get("data") is not None and params["data"] != defaults()["data"]
+    if params.get("series") is None and other_ledger and any(s in known_series for s in series):
+        series = [s for s in series if s in known_series]  # the default list, as far as that ledger has them
     missing = [shown(s) for s in series if s not in known_series]
     if missing:
         raise ParameterError(f"series: {', '.join(missing)} not in the ledger; available: {', '.join(known_series)}")

@@ -286,3 +286,14 @@ def test_among_equally_small_fixes_the_corroborated_claim_is_kept(tmp_path):
     status = reconstruct(load_ledger(tmp_path).claims).consistency.set_index("claim_id")["status"]
     assert status["a1"] == "consistent" and status["a2"] == "consistent"
     assert (status == "inconsistent").sum() == 1 and status[["z1", "z2"]].eq("inconsistent").any()
+
+
+def test_a_contradiction_that_climbs_without_end_is_set_aside_not_implausible(tmp_path):
+    """June is 1.5 times May, and May at least June ('highest since May'): propagation climbs past any
+    plausible tonnage, but that is a contradiction to settle, not a chain of typos to refuse."""
+    claims = write_ledger(tmp_path, "c1,magnets/world,2025-05,level,1000,t,over,s\n"
+                                    "c2,magnets/world,2025-06,mom_pct,50,%,exact,s\n"
+                                    "c3,magnets/world,2025-06,highest_since,2025-05,month,exact,s\n"
+                                    "c4,magnets/world,2025-07,level,100,t,exact,s\n")
+    status = reconstruct(claims).consistency.set_index("claim_id")["status"]
+    assert (status == "inconsistent").sum() == 1 and status[["c2", "c3"]].eq("inconsistent").any()

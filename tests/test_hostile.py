@@ -103,7 +103,7 @@ CASES = [
     ("6 a field of 5,000 characters", HEADER + "g1,magnets/world,2025-05,level,1238,t,exact," + "s" * 5_000 + "\n",
      None, [], "source_id is 5,000 characters long"),
     ("6 1e309", HEADER + "g1,magnets/world,2025-05,level,1e309,t,exact,s\n", None, [],
-     "value '1e309' is too large to be a figure"),
+     "value '1e309' is too large or too small to be a figure"),
     ("6 rates that chain to 1e60 t", chain_of_rates(), 'control_start: "2010-01"\nseries: magnets/world\n', [],
      "above 1,000,000,000 t"),
     ("6 series: 5", HEADER + GOOD, "series: 5\n", [], "series: expected a name"),
@@ -115,6 +115,24 @@ CASES = [
     ("6 a YAML bomb under a known key", HEADER + GOOD, YAML_BOMB, [], "YAML aliases (*name) are not allowed"),
     ("6 a reports folder that cannot be written", HEADER + GOOD, None, ["--reports", "/sys/magnet-reports"],
      "Operation not permitted"),
+    ("review: a source dated in month 13, cited",
+     (HEADER + GOOD, "source_id,publisher,title,published,url\ns,Wire,Title,2025-13,\n"), None, [],
+     "published '2025-13' is not a real date (month 13)"),
+    ("review: a source dated in the year 0",
+     (HEADER + GOOD, "source_id,publisher,title,published,url\ns,Wire,Title,0000-06-01,\n"), None, [],
+     "published '0000-06-01': the year 0 is outside"),
+    ("review: 0e999", HEADER + "g1,magnets/world,2025-05,level,0e999,t,exact,s\n", None, [],
+     "value '0e999' is too large or too small to be a figure"),
+    ("review: a headline series with only hedged levels", HEADER + "g1,magnets/world,2025-05,level,1000,t,over,s\n",
+     "series: magnets/world\n", [], "the claims pin no month of magnets/world"),
+    ("review: a series listed twice", HEADER + GOOD, "series: [magnets/world, magnets/world]\n", [],
+     "series: magnets/world listed more than once"),
+    ("review: a sources file with a header only",
+     (HEADER + GOOD, "source_id,publisher,title,published,url\n"), None, [], "source_id 's' is not in sources.csv"),
+    ("review: a column twice in the header",
+     ("claim_id,series,period,measure,value,unit,qualifier,source_id,value\n" + GOOD.strip() + ",5\n", SOURCES),
+     None, [], "claims.csv:1: value appears more than once in the header"),
+    ("review: email_to: 0", HEADER + GOOD, "email_to: 0\n", [], "email_to: expected addresses, not 0"),
     ("9 Arabic-Indic digits", HEADER + "g1,magnets/world,2025-05,level,١٢٣٨,t,exact,s\n", None, [],
      "value '١٢٣٨' is not a number"),
     ("9 an ANSI escape in a value", HEADER + "g1,magnets/world,2025-05,level,\x1b[31m1238,t,exact,s\n", None, [],
@@ -148,6 +166,46 @@ def test_bad_input_gets_one_line_and_changes_nothing(tmp_path, capsys, reports, 
     assert snapshot(reports) == before
     assert not our_processes()
     assert time.perf_counter() - started < 60  # no hang
+
+
+def test_special_files_and_a_broken_edition_record_give_one_line(tmp_path, capsys, reports):
+    """A device or a pipe where a file should be is refused, never read for ever; a broken edition.json
+    of an earlier edition is skipped, not fatal for every later run."""
+    data = ledger(tmp_path / "ledger", HEADER + GOOD)
+    (data / "claims.csv").unlink()
+    (data / "claims.csv").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "params.yaml")
+    (reports / "2025-05").mkdir()
+    (reports / "2025-05" / "edition.json").write_text("[]")
+    before = snapshot(reports)
+    for command, fragment in ((["--data", str(data)], "claims.csv:0: cannot be read (not a regular file)"),
+                              (["--params", str(tmp_path / "params.yaml")], "params.yaml: cannot be read")):
+        assert cli.main(["report", "--reports", str(reports)] + command) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and fragment in err[0], err
+    assert snapshot(reports) == before and not our_processes()
+
+
+def test_braces_in_a_folder_name_are_braces(tmp_path, capsys):
+    """papermill formats the paths it is given with the parameters: '{month}' in a folder name stays."""
+    root = tmp_path / "reports {month} {}"
+    assert cli.main(["report", "--reports", str(root)]) == 0, capsys.readouterr().err
+    assert (root / "2025-07" / "briefing.ipynb").exists()
+
+
+def test_the_published_notebook_runs_again_on_its_own(tmp_path, capsys):
+    """The build hands the notebook a file of its own, then deletes it: the published notebook must
+    not point at it."""
+    import nbformat
+    import papermill
+    assert cli.main(["report", "--reports", str(tmp_path / "reports")]) == 0, capsys.readouterr().err
+    published = tmp_path / "reports" / "2025-07" / "briefing.ipynb"
+    injected = [c for c in nbformat.read(str(published), as_version=4).cells
+                if "injected-parameters" in c.metadata.get("tags", [])]
+    assert "reconstruction = None" in injected[0].source
+    rerun = papermill.execute_notebook(str(published), str(tmp_path / "again.ipynb"), kernel_name="python3",
+                                       cwd=str(PROJECT_ROOT / "notebooks"), progress_bar=False)
+    assert not [o for c in rerun.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
 def test_markup_and_math_in_every_free_text_field_stay_text(tmp_path, capsys):
@@ -282,7 +340,7 @@ def test_no_process_of_ours_outlives_a_killed_build(tmp_path):
     build.wait()
     gone, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, [" ".join(p.cmdline()) for p in alive]
-    assert build.stdout.read() is not None  # and the pipe closes: nothing of ours holds it open
+    build.communicate(timeout=10)  # the pipe closes: nothing of ours holds it open (TimeoutExpired if not)
 
 
 def test_a_reader_that_goes_away_does_not_stop_the_build(tmp_path):

@@ -46,6 +46,8 @@ def check_edition_month(result: Reconstruction, series: str, month: str) -> str 
     """A one-line reason why `month` cannot be an edition, or None."""
     table = result.monthly
     pinned = table[(table["series"] == series) & table["basis"].isin(PINNED) & ~table["month"].str.contains(r"\.\.")]
+    if pinned.empty:
+        return f"month: the claims pin no month of {series}, so there is no figure to brief"
     latest = pinned["month"].max()
     if month in set(pinned["month"]):
         return None

@@ -11,8 +11,6 @@ import pandas as pd
 
 from ..engine import Reconstruction
 from ..engine.basis import PINNED, is_narrow
-from ..ledger.intervals import KG_PER_TONNE
-from ..ledger.vocabulary import CENTRAL_QUALIFIERS
 
 
 @dataclass(frozen=True)
@@ -46,14 +44,11 @@ def sum_figure(result: Reconstruction, series: str, months: list[pd.Period]) -> 
     if not math.isfinite(high):
         return Figure(math.nan, low, high, "unknown", tuple(sorted(claims)))
     narrow = is_narrow(low, high)
-    kept = result.kept
-    stated = kept[(kept["series"] == series) & (kept["measure"] == "level")
-                  & (kept["start"] == months[0]) & (kept["end"] == months[-1])
-                  & kept["qualifier"].isin(CENTRAL_QUALIFIERS)]
-    if len(stated) and narrow:  # a total a source states outright is shown as stated
-        claim = stated.iloc[0]
-        value = float(np.clip(claim["value"] / (KG_PER_TONNE if claim["unit"] == "kg" else 1), low, high))
-        return Figure(value, low, high, "reported", tuple(sorted(set(claims) | set(stated["claim_id"]))))
+    arrays = result.estimates.system.claims
+    stated = result.estimates.stated_total(series, months[0].ordinal, months[-1].ordinal)
+    if stated is not None:  # a total a source states outright is shown as stated (engine/basis.py)
+        value = float(np.clip(arrays.central[stated], low, high))
+        return Figure(value, low, high, "reported", tuple(sorted(set(claims) | {arrays.ids[stated]})))
     reported = all(month_figure(result, series, m).basis == "reported" for m in months)
     if not narrow:
         return Figure(math.nan, low, high, "bounded", tuple(sorted(claims)))

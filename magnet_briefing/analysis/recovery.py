@@ -44,44 +44,40 @@ def trough(recovery: pd.DataFrame, series: str) -> pd.Series | None:
     return None if known.empty else known.loc[known["pct"].idxmin()]
 
 
-def _regained(rows: pd.DataFrame, threshold: float, after: pd.Period) -> tuple[str, pd.Period | None]:
-    """The first month after `after` at or above threshold % of baseline: as text, and as a month."""
+def _regained(rows: pd.DataFrame, threshold: float, after: pd.Period) -> pd.Series | None:
+    """The first month after `after` at or above threshold % of baseline, as its recovery-table row."""
     later = rows[(rows["month"] > after) & rows["pct"].notna()]
     hit = later[later["pct"] >= threshold]
-    if hit.empty:
-        return "not yet", None
-    first = hit.iloc[0]
-    return f"{first['month']:%b %Y} ({first['months_since_control']} mo)", first["month"]
+    return None if hit.empty else hit.iloc[0]
 
 
 def recovery_metrics(recovery: pd.DataFrame, control_start: str) -> pd.DataFrame:
-    """One row per series: trough, months to trough, months to regain 90% / 100%, shortfall. The
-    month columns are text for the table; *_month columns hold the same months as Periods (missing
-    where there is none) for sentences."""
+    """One row per series: the trough (month, months since the controls, depth), the months that
+    regained 90% and 100% of baseline (None: not yet), the shortfall with its bounds, and the months
+    since the controls that are not pinned. A series with no trough has no baseline or no pinned
+    month since the controls."""
     start = parse_month(control_start)
     records = []
     for name, rows in recovery.groupby("series", sort=False):
         since = rows[rows["month"] >= start]
         low = trough(rows, name)
         if low is None:
-            records.append({"series": name, "trough": "n/a", "depth_pct": math.nan, "months_to_trough": math.nan,
-                            "regain_90": "n/a", "regain_100": "n/a", "shortfall_t": math.nan,
-                            "trough_month": None, "regain_90_month": None, "regain_100_month": None,
-                            "note": "no baseline or no pinned month since the controls"})
+            records.append({"series": name, "trough_month": None, "months_to_trough": math.nan,
+                            "depth_pct": math.nan, "regain_90_month": None, "months_to_90": math.nan,
+                            "regain_100_month": None, "months_to_100": math.nan, "shortfall_t": math.nan,
+                            "shortfall_low": math.nan, "shortfall_high": math.nan, "unpinned": []})
             continue
         known = since_controls(rows, name)
-        gaps = [str(m) for m in since.loc[since["pct"].isna(), "month"]]
-        regain_90, regain_90_month = _regained(known, 90, low["month"])
-        regain_100, regain_100_month = _regained(known, 100, low["month"])
-
+        gaps = list(since.loc[since["pct"].isna(), "month"])
+        regained = {threshold: _regained(known, threshold, low["month"]) for threshold in (90, 100)}
         shortfall = (since["baseline"] - since["tonnes"]).sum() if not gaps else math.nan
         shortfall_low = (since["baseline_low"] - since["high"]).sum() if not gaps else math.nan
         shortfall_high = (since["baseline_high"] - since["low"]).sum() if not gaps else math.nan
-        records.append({"series": name, "trough": f"{low['month']:%b %Y}", "depth_pct": low["pct"],
-                        "months_to_trough": int(low["months_since_control"]),
-                        "regain_90": regain_90, "regain_100": regain_100, "shortfall_t": shortfall,
-                        "trough_month": low["month"], "regain_90_month": regain_90_month,
-                        "regain_100_month": regain_100_month,
-                        "shortfall_low": shortfall_low, "shortfall_high": shortfall_high,
-                        "note": f"not pinned: {', '.join(gaps)}" if gaps else ""})
+        records.append({"series": name, "trough_month": low["month"],
+                        "months_to_trough": int(low["months_since_control"]), "depth_pct": low["pct"],
+                        **{f"regain_{t}_month": None if hit is None else hit["month"] for t, hit in regained.items()},
+                        **{f"months_to_{t}": math.nan if hit is None else int(hit["months_since_control"])
+                           for t, hit in regained.items()},
+                        "shortfall_t": shortfall, "shortfall_low": shortfall_low, "shortfall_high": shortfall_high,
+                        "unpinned": gaps})
     return pd.DataFrame(records)

@@ -12,7 +12,7 @@ from ..analysis.figures import month_figure
 from ..analysis.recovery import since_controls, trough
 from ..engine import Reconstruction
 from ..ledger.periods import parse_month
-from .labels import number, series_label, series_name
+from .labels import MONTH_NAMES, month_name, number, series_label, series_name, short_month, short_month_name
 from .style import A4_WIDTH_IN, INK, MUTED, PRIOR_YEAR, basis_legend_handles, finish, legend_below, markers, style_of
 
 
@@ -24,9 +24,9 @@ def recovery_title(recovery: pd.DataFrame, headline_series: str) -> str:
         return "No baseline: the recovery cannot be measured for this series"
     last = since_controls(recovery, headline_series).iloc[-1]
     if last["month"] == low["month"]:
-        return f"{name} at {last['pct']:.0f}% of baseline in {last['month']:%B}"
-    return (f"{name} fell to {low['pct']:.0f}% of baseline in {low['month']:%B} "
-            f"and stood at {last['pct']:.0f}% in {last['month']:%B}")
+        return f"{name} at {last['pct']:.0f}% of baseline in {month_name(last['month'])}"
+    return (f"{name} fell to {low['pct']:.0f}% of baseline in {month_name(low['month'])} "
+            f"and stood at {last['pct']:.0f}% in {month_name(last['month'])}")
 
 
 def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: str, source: str,
@@ -51,10 +51,11 @@ def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: st
     ax.set_ylim(0, top)
     ax.axhline(100, color=INK, linewidth=0.9)
     ax.axvline(-0.5, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
-    ax.text(-0.45, top * 0.98, f" controls from {parse_month(control_start):%b %Y}", fontsize=7.5, color=MUTED, va="top")
+    ax.text(-0.45, top * 0.98, f" controls from {short_month(parse_month(control_start))}", fontsize=7.5, color=MUTED, va="top")
     start = parse_month(control_start)
     ticks = sorted(recovery["months_since_control"].unique())
-    ax.set_xticks(ticks, [f"{t:+d}\n{start + int(t):%b %y}" if t else f"0\n{start:%b %y}" for t in ticks])
+    ax.set_xticks(ticks, [f"{t:+d}\n{short_month_name(start + int(t))} {(start + int(t)).year % 100:02d}" if t
+                          else f"0\n{short_month_name(start)} {start.year % 100:02d}" for t in ticks])
     ax.set_xlabel("months since the controls began")
     ax.set_ylabel("% of baseline (100% = baseline)")
     ax.set_xlim(-0.9, max(ticks) + 0.7)  # room for the end labels, even with one month since the controls
@@ -103,11 +104,11 @@ def tonnage_chart(result: Reconstruction, series: str, first: str, last: str, so
         a, b = (start - months[0]).n, (end - months[0]).n
         y = top * 1.06
         ax.plot([a - 0.35, a - 0.35, b + 0.35, b + 0.35], [y * 0.98, y, y, y * 0.98], color=INK, linewidth=0.9)
-        ax.text(a - 0.35, y * 1.01, f"{start:%b}–{end:%b}: {number(row.estimate, row.basis)} t in total",
+        ax.text(a - 0.35, y * 1.01, f"{short_month_name(start)}–{short_month_name(end)}: {number(row.estimate, row.basis)} t in total",
                 ha="left", va="bottom", fontsize=7.5, color=INK)
         top = max(top, y * 1.12)
     ax.set_ylim(0, top * 1.08)
-    labels = [f"{m:%b}\n{m:%Y}" if (m.month == 1 or i == 0) else f"{m:%b}" for i, m in enumerate(months)]
+    labels = [f"{short_month_name(m)}\n{m.year}" if (m.month == 1 or i == 0) else f"{short_month_name(m)}" for i, m in enumerate(months)]
     ax.set_xticks(x, labels, fontsize=7 if len(months) > 14 else 8)
     ax.set_ylabel("tonnes")
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
@@ -139,7 +140,7 @@ def year_to_date_chart(ytd: pd.DataFrame, source: str, title: str):
     for row in rows[rows["change_pct"].notna()].itertuples():
         ax.annotate(f"{row.change_pct:+.0f}%", (row.month.month, row.ytd), xytext=(0, -13),
                     textcoords="offset points", ha="center", fontsize=7.5, color=colour)
-    ax.set_xticks(range(1, 13), [pd.Period(f"2000-{m:02d}", freq="M").strftime("%b") for m in range(1, 13)])
+    ax.set_xticks(range(1, 13), [MONTH_NAMES[m - 1][:3] for m in range(1, 13)])
     ax.set_xlim(0.5, max(x.max() if len(x) else 1, px.max() if len(px) else 1) + 0.5)
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
@@ -177,7 +178,7 @@ def comparison_chart(recovery: pd.DataFrame, series: list[str], baseline_text: s
                 xpos = i + (k - (len(series) - 1) / 2) * width
                 ax.text(xpos, 1, "n/a", ha="center", va="bottom", fontsize=6.5, color=MUTED, rotation=90)
     ax.axhline(100, color=INK, linewidth=0.9)
-    ax.set_xticks(range(len(months)), [f"{m:%b %Y}" for m in months])
+    ax.set_xticks(range(len(months)), [f"{short_month(m)}" for m in months])
     ax.set_xlim(-0.6, len(months) - 0.4)
     ax.set_ylabel("% of baseline")
     ax.set_ylim(0, max(130, rows["pct_high"].max() * 1.18 if len(rows) else 130))
@@ -211,7 +212,7 @@ def destinations_chart(result: Reconstruction, series: list[str], first: str, la
                         linewidth=2.2, solid_capstyle="butt")
         ax.bar(0, 0, color=colour, label=series_label(name))
     ax.plot([], [], color=PRIOR_YEAR, linewidth=2.2, label="same month a year earlier")
-    ax.set_xticks(range(len(months)), [f"{m:%b %Y}" for m in months])
+    ax.set_xticks(range(len(months)), [f"{short_month(m)}" for m in months])
     ax.set_ylabel("tonnes")
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.grid(axis="x", visible=False)

@@ -79,19 +79,39 @@ def percent(value: float, signed: bool = False) -> str:
     return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
 
 
+def _month(month: str | pd.Period) -> pd.Period:
+    return parse_month(month) if isinstance(month, str) else month
+
+
 def month_label(month: str | pd.Period) -> str:
     """'2025-07' -> 'July 2025', independent of the machine's locale."""
-    month = parse_month(month) if isinstance(month, str) else month
+    month = _month(month)
     return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def month_name(month: str | pd.Period) -> str:
+    """'July'."""
+    return MONTH_NAMES[_month(month).month - 1]
+
+
+def short_month_name(month: str | pd.Period) -> str:
+    """'Jul'."""
+    return MONTH_NAMES[_month(month).month - 1][:3]
+
+
+def short_month(month: str | pd.Period) -> str:
+    """'Jul 2025', for tables."""
+    month = _month(month)
+    return f"{MONTH_NAMES[month.month - 1][:3]} {month.year}"
 
 
 def span_label(first: pd.Period, last: pd.Period) -> str:
     """For readers: 'May 2024', 'Jan–Apr 2024', 'Jun 2024–Mar 2025'."""
     if first == last:
-        return f"{first:%b %Y}"
+        return short_month(first)
     if first.year == last.year:
-        return f"{first:%b}–{last:%b %Y}"
-    return f"{first:%b %Y}–{last:%b %Y}"
+        return f"{month_name(first)[:3]}–{short_month(last)}"
+    return f"{short_month(first)}–{short_month(last)}"
 
 
 def table_month_label(first: str, last: str) -> str:

@@ -15,7 +15,7 @@ from ..ledger.load import load_ledger
 from ..ledger.periods import parse_month
 from . import charts, tables, words
 from .edition import Edition, prepare_edition
-from .labels import destination_name, product_adjective, series_label, tonnes
+from .labels import destination_name, month_label, month_name, product_adjective, series_label, tonnes
 from .style import png_bytes, use_house_style
 
 
@@ -70,18 +70,18 @@ def show_monthly_tonnage(edition: Edition, series: str | None = None) -> None:
     series = series or edition.params.headline
     first = f"{edition.month.year - 1}-01"
     level, low = edition.numbers.level, _trough_level(edition)
-    title = (f"{edition.month:%B} exports of {tonnes(level)} against a low of {tonnes(low)}" if low else
-             f"{edition.month:%B} exports: {tonnes(level)}")
+    title = (f"{month_name(edition.month)} exports of {tonnes(level)} against a low of {tonnes(low)}" if low else
+             f"{month_name(edition.month)} exports: {tonnes(level)}")
     _show(charts.tonnage_chart(edition.result, series, first, edition.params.month,
                                edition.source_line([series]), title))
 
 
 def show_recovery_metrics(edition: Edition) -> None:
     metrics = edition.numbers.metrics
-    missing = metrics.loc[metrics["trough"] == "n/a", "series"].map(series_label).tolist()
+    missing = metrics.loc[metrics["trough_month"].isna(), "series"].map(series_label).tolist()
     note = f" No baseline for {', '.join(missing)}, so no metrics." if missing else ""
     display(Markdown(f"Baseline: {edition.baseline_text}. Months are counted from "
-                     f"{parse_month(edition.params.control_start):%B %Y} (month 0). "
+                     f"{month_label(parse_month(edition.params.control_start))} (month 0). "
                      "Shortfall: baseline minus exports, summed from the start of the controls, with bounds; "
                      f"it needs every month since the controls pinned.{note}"))
     display(tables.recovery_metrics_table(edition))
@@ -108,7 +108,7 @@ def show_magnets_vs_rare_earths(edition: Edition) -> None:
         return
     latest = both[both["series"] == "rare_earths/world"]["month"].max()
     values = both[both["month"] == latest].set_index("series")["pct"]
-    title = (f"In {latest:%B}, rare-earth exports were at {values['rare_earths/world']:.0f}% of baseline, "
+    title = (f"In {month_name(latest)}, rare-earth exports were at {values['rare_earths/world']:.0f}% of baseline, "
              f"magnets at {values['magnets/world']:.0f}%")
     display(Markdown("Rare earths here are customs' total of the 17 rare-earth types (compounds and metals), a "
                      "different product from magnets; their controls covered seven medium and heavy elements only."))
@@ -125,9 +125,9 @@ def show_destinations(edition: Edition) -> None:
     pinned = {s: f for s, f in figures.items() if f.pinned}
     if pinned:
         parts = [f"{destination_name(s.partition('/')[2])} {tonnes(f)}" for s, f in pinned.items()]
-        title = f"{edition.month:%B} {product_adjective(edition.params.headline)} shipments: " + ", ".join(parts)
+        title = f"{month_name(edition.month)} {product_adjective(edition.params.headline)} shipments: " + ", ".join(parts)
     else:
-        title = f"No destination figures for {edition.month:%B}"
+        title = f"No destination figures for {month_name(edition.month)}"
     _show(charts.destinations_chart(edition.result, destinations, str(first), edition.params.month,
                                     edition.source_line(destinations), title))
 

@@ -7,7 +7,7 @@ import pandas as pd
 from ..engine.basis import PINNED
 from ..ledger.periods import parse_month
 from .edition import Edition
-from .labels import RECONSTRUCTED_MARK, bounds_label, number, series_label, table_month_label
+from .labels import RECONSTRUCTED_MARK, bounds_label, month_name, number, series_label, short_month, table_month_label
 
 
 def recovery_metrics_table(edition: Edition) -> pd.DataFrame:
@@ -19,16 +19,20 @@ def recovery_metrics_table(edition: Edition) -> pd.DataFrame:
         return (f"{RECONSTRUCTED_MARK}{row['shortfall_t']:,.0f} "
                 f"({row['shortfall_low']:,.0f}–{row['shortfall_high']:,.0f})")
 
-    metrics = metrics[metrics["trough"] != "n/a"]
+    def regained(row, threshold):
+        month = row[f"regain_{threshold}_month"]
+        return "not yet" if pd.isna(month) else f"{short_month(month)} ({int(row[f'months_to_{threshold}'])} mo)"
+
+    metrics = metrics[metrics["trough_month"].notna()]
     table = pd.DataFrame({
         "Series": metrics["series"].map(series_label),
-        "Trough": metrics["trough"],
+        "Trough": metrics["trough_month"].map(short_month),
         "Depth (% of baseline)": metrics["depth_pct"].map(lambda v: f"{v:.0f}%"),
         "Months from controls to trough": metrics["months_to_trough"].map(lambda v: f"{int(v)}"),
-        "Regained 90% of baseline": metrics["regain_90"],
-        "Regained 100% of baseline": metrics["regain_100"],
+        "Regained 90% of baseline": metrics.apply(regained, axis=1, threshold=90),
+        "Regained 100% of baseline": metrics.apply(regained, axis=1, threshold=100),
         "Shortfall since controls (t)": metrics.apply(shortfall, axis=1),
-        "Months not pinned": metrics["note"].str.replace("not pinned: ", "", regex=False).replace("", "none"),
+        "Months not pinned": metrics["unpinned"].map(lambda months: ", ".join(map(str, months)) or "none"),
     })
     return table.set_index("Series").T.rename_axis(index="Metric")
 
@@ -42,7 +46,7 @@ def year_to_date_table(edition: Edition) -> pd.DataFrame:
         return "n/a" if pd.isna(value) else number(value, basis)
 
     return pd.DataFrame({
-        "January to": rows["month"].map(lambda m: f"{m:%B}"),
+        "January to": rows["month"].map(month_name),
         f"{year} (t)": [tonnes(v, b) for v, b in zip(rows["ytd"], rows["basis"])],
         f"{year - 1} (t)": [tonnes(v, b) for v, b in zip(rows["prior_ytd"], rows["prior_basis"])],
         "Change": [("n/a" if pd.isna(c) else f"{c:+.1f}% ({lo:+.1f} to {hi:+.1f})")

@@ -22,9 +22,11 @@ from .labels import (
     destination_name,
     mark,
     month_label,
+    month_name,
     percent,
     product_noun,
     series_name,
+    span_label,
     tonnes,
 )
 
@@ -39,7 +41,7 @@ def baseline_label(kind: str, control_start: str) -> str:
     if kind == "same_month_prior_year":
         return "the same month a year earlier"
     first, *_, last = pre_control_months(control_start)
-    return f"the {first:%b}–{last:%b %Y} monthly average"
+    return f"the {span_label(first, last)} monthly average"
 
 
 def headline_figure(numbers: EditionNumbers, params: EditionParameters) -> str:
@@ -53,7 +55,7 @@ def headline_figure(numbers: EditionNumbers, params: EditionParameters) -> str:
 
 def _level_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint:
     month = numbers.month
-    text = f"{month:%B} {series_name(params.headline)} of {tonnes(numbers.level)}"
+    text = f"{month_name(month)} {series_name(params.headline)} of {tonnes(numbers.level)}"
     claims = set(numbers.level.claims)
     parts = []
     if numbers.of_base.pinned:
@@ -72,7 +74,7 @@ def _level_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint
 def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
     headline = params.headline
     metrics = numbers.metrics.set_index("series")
-    if headline not in metrics.index or metrics.loc[headline, "trough"] == "n/a":
+    if headline not in metrics.index or pd.isna(metrics.loc[headline, "trough_month"]):
         return None
     row = metrics.loc[headline]
     rec = numbers.recovery
@@ -83,7 +85,7 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
     control = parse_month(params.control_start)
     after = int(row["months_to_trough"])
     when = "in the month the controls began" if after == 0 else \
-        f"{after} month{'s' if after > 1 else ''} after the controls began in {control:%B}"
+        f"{after} month{'s' if after > 1 else ''} after the controls began in {month_name(control)}"
     text = (f"The low point was {month_label(low['month'])} at {tonnes(trough_level)}, "
             f"{percent(row['depth_pct'])} of baseline, {when}.")
     if pd.notna(row["regain_100_month"]):
@@ -93,7 +95,7 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
     else:
         text += " They have not yet regained 90% of baseline."
     if not math.isnan(row["shortfall_t"]):
-        text += (f" The cumulative shortfall since {control:%B} is {RECONSTRUCTED_MARK}{row['shortfall_t']:,.0f} t"
+        text += (f" The cumulative shortfall since {month_name(control)} is {RECONSTRUCTED_MARK}{row['shortfall_t']:,.0f} t"
                  f" ({row['shortfall_low']:,.0f}–{row['shortfall_high']:,.0f} t).")
     claims = rec[(rec["series"] == headline) & (rec["month"] >= control)]["claims"]
     return KeyPoint(text, tuple(sorted({c for cs in claims for c in cs.split()})))
@@ -104,7 +106,7 @@ def _ytd_point(numbers: EditionNumbers) -> KeyPoint | None:
     if math.isnan(row["ytd"]) or math.isnan(row["change_pct"]):
         return None
     year = numbers.month.year
-    span = f"January–{numbers.month:%B}" if numbers.month.month > 1 else "January"
+    span = f"January–{month_name(numbers.month)}" if numbers.month.month > 1 else "January"
     direction = "down" if row["change_pct"] < 0 else "up"
     return KeyPoint(f"{span} {year} exports total {mark(row['basis'])}{row['ytd']:,.0f} t, {direction} "
                     f"{percent(abs(row['change_pct']))} on the same period of {year - 1}.",
@@ -121,7 +123,7 @@ def _destinations_point(result: Reconstruction, numbers: EditionNumbers, params:
             continue
         claims |= set(level.claims)
         detail = []
-        for lag, label in ((12, month_label(month - 12)), (1, f"{month - 1:%B}")):
+        for lag, label in ((12, month_label(month - 12)), (1, f"{month_name(month - 1)}")):
             moved = change(result, series, month, lag)
             if moved.pinned:
                 earlier = month_figure(result, series, month - lag)
@@ -131,7 +133,7 @@ def _destinations_point(result: Reconstruction, numbers: EditionNumbers, params:
         parts.append(f"{destination_name(destination)} {tonnes(level)}" + (f" ({detail[0]})" if detail else ""))
     if not parts:
         return None
-    return KeyPoint(f"By destination in {month:%B}: " + "; ".join(parts) + ".", tuple(sorted(claims)))
+    return KeyPoint(f"By destination in {month_name(month)}: " + "; ".join(parts) + ".", tuple(sorted(claims)))
 
 
 def destination_series(params: EditionParameters) -> list[str]:
@@ -152,7 +154,7 @@ def _rare_earths_point(result: Reconstruction, numbers: EditionNumbers, params: 
     month = pivot.index.max()
     rare, magnets = pivot.loc[month, "rare_earths/world"], pivot.loc[month, "magnets/world"]
     claims = set(" ".join(both[both["month"] == month]["claims"]).split())
-    return KeyPoint(f"In {month:%B}, {series_name('rare_earths/world')} were {percent(rare)} of their "
+    return KeyPoint(f"In {month_name(month)}, {series_name('rare_earths/world')} were {percent(rare)} of their "
                     f"baseline, against {percent(magnets)} for magnets.", tuple(sorted(claims)))
 
 

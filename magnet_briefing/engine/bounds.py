@@ -121,15 +121,6 @@ def group_months(matrix: sparse.csr_matrix, kept: np.ndarray) -> Groups:
     return Groups(label, columns, column_starts, kept[row_order], row_starts, grouped)
 
 
-class ImplausibleMonth(ValueError):
-    """The claims force a month (a column) above MAX_TONNES: a chain of typos, not a reconstruction
-    (and beyond what the LP solvers take)."""
-
-    def __init__(self, column: int):
-        super().__init__(column)
-        self.column = column
-
-
 @dataclass
 class LedgerBounds:
     low: np.ndarray                 # per column
@@ -139,6 +130,7 @@ class LedgerBounds:
     box_upper: np.ndarray
     groups: Groups                  # the kept rows and the months they still link
     infeasible: np.ndarray          # per original component: its rows cannot all hold
+    implausible: np.ndarray         # per column: the rows force it above MAX_TONNES
 
 
 def bounds_of(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray, component: np.ndarray) -> LedgerBounds:
@@ -146,11 +138,11 @@ def bounds_of(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray,
     large ledger out between processes in slices of series)."""
     n = matrix.shape[1]
     done = propagate(matrix, row_lo, row_hi, np.zeros(n), np.full(n, math.inf))
-    too_large = np.flatnonzero(done.lower > MAX_TONNES)
-    if len(too_large):
-        raise ImplausibleMonth(int(too_large[0]))
+    # a month forced above MAX_TONNES: a contradiction (an endless climb) or a chain of typos; either
+    # way no LP is solved on it (the solvers refuse such bounds), and reconstruct() decides which
+    implausible = done.lower > MAX_TONNES
     infeasible = np.zeros(component.max(initial=-1) + 1, dtype=bool)
-    infeasible[component[done.infeasible & (component >= 0)]] = True
+    infeasible[component[(done.infeasible | implausible) & (component >= 0)]] = True
     kept = np.flatnonzero(~implied_rows(matrix, row_lo, row_hi, done.lower, done.upper))
     kept = kept[~dominated_rows(matrix, row_lo, row_hi, kept)]
     groups = group_months(matrix, kept)
@@ -177,7 +169,7 @@ def bounds_of(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray,
     support = _supports(matrix, done, component >= 0, direct, via)
     # float dust (a propagated 2e-9 t where the claims force a month to zero) is zero
     low, high = np.where(low < ZERO_TONNES, 0.0, low), np.where(np.abs(high) < ZERO_TONNES, 0.0, high)
-    return LedgerBounds(low, high, support, done.lower, done.upper, groups, infeasible)
+    return LedgerBounds(low, high, support, done.lower, done.upper, groups, infeasible, implausible)
 
 
 def _supports(matrix, done: Propagation, linked: np.ndarray, direct, via) -> Supports:

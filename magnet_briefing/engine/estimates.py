@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .basis import basis_of
+from .basis import basis_of, stating
 from .bounds import LedgerBounds
 from .central import central_points
 from .lp import IntervalLP
@@ -82,6 +82,17 @@ class Estimates:
                     rows_used |= self.bounds.support[members[k]]
         return low, high, self.claims_of_rows(rows_used)
 
+    def stated_total(self, series: str, first: int, last: int) -> int | None:
+        """The claim (an index into system.claims) that reports this period's total outright, if any:
+        the most precise one."""
+        claims = self.system.claims
+        names = claims.names
+        if series not in names:
+            return None
+        found = np.flatnonzero(stating(claims) & (claims.series == names.index(series)) & (claims.start == first)
+                               & (claims.end == last))
+        return int(found[np.argmin(claims.hi[found] - claims.lo[found])]) if len(found) else None
+
     def period_bounds(self, series: str, months: list[pd.Period]) -> tuple[float, float, set[str]]:
         """sum_bounds of these months of one series; (0, inf, no claims) where a month lies outside
         the months its claims reach, or the series has no claims."""
@@ -98,7 +109,7 @@ class Estimates:
 def _stated_estimates(system: System, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per column: whether a single-month level claim states it, and the most precise stated figure."""
     claims = system.claims
-    single = np.flatnonzero((claims.measure == "level") & (claims.start == claims.end))
+    single = np.flatnonzero(stating(claims) & (claims.start == claims.end))
     columns = system.column(claims.series[single], claims.start[single])
     half_width = (claims.hi[single] - claims.lo[single]) / 2
     order = np.lexsort((half_width, columns))  # by column, most precise first

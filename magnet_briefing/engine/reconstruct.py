@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..ledger.periods import month_of
 from ..ledger.plausible import MAX_TONNES
-from .bounds import ImplausibleMonth, LedgerBounds
+from .bounds import LedgerBounds
 from .contradictions import find_contradictions
 from .estimates import Estimates, estimate
 from .rows import System, build_system
@@ -53,29 +53,30 @@ class Reconstruction:
         return self.estimates.period_bounds(series, months)
 
 
-def _bounds(system: System) -> LedgerBounds:
-    try:
-        return ledger_bounds(system)
-    except ImplausibleMonth as error:
-        series = int(np.searchsorted(system.offset, error.column, side="right") - 1)
-        month = month_of(int(system.first[series] + error.column - system.offset[series]))
+def _refuse_implausible(system: System, bounds: LedgerBounds) -> None:
+    """Claims that hold together but put a month above MAX_TONNES are a chain of typos."""
+    if bounds.implausible.any():
+        column = int(np.flatnonzero(bounds.implausible)[0])
+        series = int(np.searchsorted(system.offset, column, side="right") - 1)
+        month = month_of(int(system.first[series] + column - system.offset[series]))
         arrays = system.claims
         own = arrays.ids[(arrays.series == series) & (arrays.start <= month.ordinal) & ~arrays.rank]
         named = claim_list(own.tolist()).split()
         listed = ", ".join(named[:CLAIMS_NAMED]) + (", …" if len(named) > CLAIMS_NAMED else "")
         raise ImplausibleClaims(f"the claims put {arrays.names[series]} in {month} above {MAX_TONNES:,.0f} t, "
-                                f"more than any export statistic; check the figures and rates of {listed}") from None
+                                f"more than any export statistic; check the figures and rates of {listed}")
 
 
 def reconstruct(claims: pd.DataFrame) -> Reconstruction:
     system = build_system(claims)
-    bounds = _bounds(system)
+    bounds = ledger_bounds(system)
     dropped = find_contradictions(system, bounds)
     kept = claims
     if dropped:
         kept = claims[~claims["claim_id"].isin(dropped)]
         system = build_system(kept)
-        bounds = _bounds(system)
+        bounds = ledger_bounds(system)
+    _refuse_implausible(system, bounds)
     estimates = estimate(system, bounds)
     return Reconstruction(monthly=monthly_table(estimates), consistency=consistency_table(claims, dropped, estimates),
                           kept=kept, estimates=estimates)

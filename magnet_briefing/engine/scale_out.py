@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from .bounds import Groups, ImplausibleMonth, LedgerBounds, Supports, bounds_of
+from .bounds import Groups, LedgerBounds, Supports, bounds_of
 from .rows import System
 
 MAX_WORKERS = 8           # a container may see every core of its host
@@ -63,6 +63,9 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _solve(k: int):
@@ -105,10 +108,7 @@ def ledger_bounds(system: System) -> LedgerBounds:
     slices = series_slices(system, workers * SLICES_PER_WORKER)
 
     def bound(piece: SeriesSlice) -> LedgerBounds:
-        try:
-            return bounds_of(*piece.of(system))
-        except ImplausibleMonth as error:  # in the whole ledger's columns
-            raise ImplausibleMonth(error.column + piece.first) from None
+        return bounds_of(*piece.of(system))
 
     return _joined(system, slices, solve_each(bound, slices, workers))
 
@@ -169,5 +169,6 @@ def _joined(system: System, slices: list[SeriesSlice], parts: list[LedgerBounds]
     infeasible = np.zeros(system.component.max(initial=-1) + 1, dtype=bool)
     for part in parts:
         infeasible[np.flatnonzero(part.infeasible)] = True
-    joined = {name: np.concatenate([getattr(p, name) for p in parts]) for name in ("low", "high", "box_lower", "box_upper")}
+    joined = {name: np.concatenate([getattr(p, name) for p in parts])
+              for name in ("low", "high", "box_lower", "box_upper", "implausible")}
     return LedgerBounds(support=support, groups=groups, infeasible=infeasible, **joined)

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..ledger.periods import format_period, month_of
-from .basis import basis_of, is_narrow
+from .basis import PINNED, basis_of, is_narrow
 from .estimates import Estimates
 from .explain import set_aside_reason
 from .residuals import residuals, set_aside_residuals
@@ -49,7 +49,7 @@ def _month_records(estimates: Estimates, first: int, last: int) -> pd.DataFrame:
     high = np.where(linked, estimates.high[column], np.inf)
     stated = linked & estimates.stated[column]
     basis = np.where(linked, basis_of(low, high, stated), "unknown")
-    pinned = np.isin(basis, ["reported", "derived"])
+    pinned = np.isin(basis, PINNED)
     estimate = np.where(pinned, estimates.point[column], np.nan)
     claim_ids = _claim_lists(estimates)
     claims = [claim_ids[c] if ok else "" for c, ok in zip(column.tolist(), linked.tolist())]
@@ -114,16 +114,13 @@ def _range_candidates(estimates: Estimates, first: int, last: int) -> list[tuple
 
 def _range_records(estimates: Estimates, first: int, last: int) -> list[tuple]:
     system, claims = estimates.system, estimates.system.claims
-    ranged_levels = np.flatnonzero((claims.measure == "level") & (claims.start != claims.end))
-    level_ranges = dict(zip(zip(claims.series[ranged_levels].tolist(), claims.start[ranged_levels].tolist(),
-                                claims.end[ranged_levels].tolist()), ranged_levels.tolist()))
     records = []
     for series, start, end in _range_candidates(estimates, first, last):
         columns = system.column(np.full(end - start + 1, series), np.arange(start, end + 1))
         low, high, ids = estimates.sum_bounds(columns)
-        own = level_ranges.get((series, start, end))
+        own = estimates.stated_total(claims.names[series], start, end)
         basis = str(basis_of(np.array([low]), np.array([high]), np.array([own is not None]))[0])
-        if basis not in ("reported", "derived"):
+        if basis not in PINNED:
             continue
         if own is not None:
             estimate = float(np.clip(claims.central[own], low, high))

@@ -43,11 +43,25 @@ def control_character(text: str) -> tuple[int, str] | None:
     return None
 
 
+def read_limited(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most `limit` bytes; None if it is larger. A device, a pipe
+    or a folder is refused (OSError): it could be endless, or never end."""
+    if not path.is_file():
+        raise IsADirectoryError(21, "not a regular file", str(path))
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data
+
+
 def _decode(path: Path, label: str, problems: list[LedgerProblem]) -> str | None:
-    if path.stat().st_size > MAX_FILE_BYTES:
+    try:
+        data = read_limited(path, MAX_FILE_BYTES)
+    except OSError as error:
+        problems.append(LedgerProblem(label, 0, None, f"cannot be read ({error.strerror})"))
+        return None
+    if data is None:
         problems.append(LedgerProblem(label, 1, None, f"is larger than {MAX_FILE_BYTES // 1_000_000} MB"))
         return None
-    data = path.read_bytes()
     for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                       (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
         if data.startswith(bom):
@@ -80,6 +94,9 @@ def read_rows(path: Path, expected: list[str], problems: list[LedgerProblem], la
             return
         header = [cell.strip() for cell in header]
         bad_header = False
+        for name in sorted({name for name in header if header.count(name) > 1}):
+            problems.append(LedgerProblem(label, 1, name, "appears more than once in the header"))
+            bad_header = True
         for position, name in enumerate(header, start=1):
             if name not in expected:
                 problems.append(LedgerProblem(label, 1, f"column {position}",

@@ -5,6 +5,7 @@ The ledger is hand-edited by analysts, so every problem is reported at once, one
 """
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import pandas as pd
 
 from . import plausible
 from .csv_file import LedgerProblem, read_rows, shown
+from .intervals import KG_PER_TONNE
 from .periods import parse_month, parse_period
 from .vocabulary import (
     CHANGE_MEASURES,
@@ -35,6 +37,7 @@ _COMMA_NUMBER = re.compile(r"^[+-]?[0-9.]*,[0-9.,]*$")
 _DESTINATION = re.compile(r"^(world|[A-Z]{2})$")
 _PUBLISHED = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
 _ID = re.compile(ID_PATTERN)
+MAX_EXPONENT = 100  # 1e6 is how to write "a million"; 1e999 is a typo
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -55,7 +58,10 @@ class Ledger:
 
 def _check_number(text: str) -> str | None:
     if _NUMBER.match(text):
-        return None if math.isfinite(float(text)) else f"'{shown(text)}' is too large to be a figure"
+        exponent = int(text.lower().partition("e")[2] or 0)
+        if not math.isfinite(float(text)) or abs(exponent) > MAX_EXPONENT:
+            return f"'{shown(text)}' is too large or too small to be a figure"
+        return None
     if _COMMA_NUMBER.match(text):
         return f"'{text}' uses a comma; write numbers with a decimal point and no thousands separator (e.g. 1238.5)"
     return f"'{shown(text)}' is not a number"
@@ -95,22 +101,35 @@ def load_sources(path: Path, label: str, problems: list[LedgerProblem]) -> pd.Da
             if not row[column]:
                 bad(column, "is empty; every source needs a publisher and a title")
         published = row["published"]
-        if not _PUBLISHED.match(published):
-            bad("published", f"'{shown(published)}' is not a date YYYY-MM-DD or YYYY-MM")
-        else:
-            try:
-                day = pd.Timestamp(published if len(published) == 10 else published + "-01").date()
-            except ValueError:
-                bad("published", f"'{published}' is not a real date")
-            else:
-                if (problem := plausible.year_problem(plausible.published_month(published))) is not None:
-                    bad("published", f"'{published}': {problem}")
-                elif day > plausible.today():
-                    bad("published", f"'{published}' is in the future")
+        day = _publication_day(published, bad)
         if row["url"] and not _URL.match(row["url"]):
             bad("url", f"'{shown(row['url'])}' is not a web address starting with http:// or https://")
-        rows.append({**row, "line": line})
-    return pd.DataFrame(rows, columns=SOURCE_COLUMNS + ["line"])
+        # the publication month, for checking the source's claims; empty when the date is broken
+        rows.append({**row, "line": line, "published_month": published[:7] if day else ""})
+    return pd.DataFrame(rows, columns=SOURCE_COLUMNS + ["line", "published_month"])
+
+
+def _publication_day(published: str, bad: _RowProblems) -> datetime.date | None:
+    """The date a source was published, or None (with the problem reported)."""
+    if not _PUBLISHED.match(published):
+        bad("published", f"'{shown(published)}' is not a date YYYY-MM-DD or YYYY-MM")
+        return None
+    year, month = int(published[:4]), int(published[5:7])
+    if not 1 <= month <= 12:
+        bad("published", f"'{published}' is not a real date (month {month})")
+        return None
+    if (problem := plausible.year_problem(year)) is not None:
+        bad("published", f"'{published}': {problem}")
+        return None
+    try:
+        day = datetime.date.fromisoformat(published if len(published) == 10 else published + "-01")
+    except ValueError:
+        bad("published", f"'{published}' is not a real date")
+        return None
+    if day > plausible.today():
+        bad("published", f"'{published}' is in the future")
+        return None
+    return day
 
 
 def load_claims(path: Path, label: str, published: dict[str, str] | None,
@@ -173,7 +192,7 @@ def load_claims(path: Path, label: str, published: dict[str, str] | None,
                 bad("value", problem)
             else:
                 value = float(value_text)
-                tonnes = value / 1000 if unit == "kg" else value
+                tonnes = value / KG_PER_TONNE if unit == "kg" else value
                 if measure == "level" and value < 0:
                     bad("value", f"'{value_text}' is a negative tonnage")
                 elif measure == "level" and tonnes > plausible.MAX_TONNES:
@@ -209,11 +228,11 @@ def load_ledger(folder: str | Path = "data") -> Ledger:
     """Load and validate a ledger folder; raise LedgerError listing every problem."""
     folder = Path(folder)
     problems: list[LedgerProblem] = []
+    sources_problems = len(problems)
     sources = load_sources(folder / "sources.csv", str(folder / "sources.csv"), problems)
-    published = None
-    if len(sources):
-        dated = sources["published"].where(sources["published"].str.match(_PUBLISHED.pattern), "")
-        published = dict(zip(sources["source_id"], dated))
+    # None: sources.csv could not be read, so claims' sources are not checked against it
+    readable = len(sources) or len(problems) == sources_problems
+    published = dict(zip(sources["source_id"], sources["published_month"])) if readable else None
     claims = load_claims(folder / "claims.csv", str(folder / "claims.csv"), published, problems)
     if not problems and claims.empty:
         problems.append(LedgerProblem(str(folder / "claims.csv"), 2, None, "holds no claims"))

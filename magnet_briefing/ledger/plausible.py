@@ -29,10 +29,12 @@ def last_year() -> int:
     return today().year + 1
 
 
-def year_problem(month: pd.Period, first: int = FIRST_YEAR) -> str | None:
-    if first <= month.year <= last_year():
+def year_problem(month: pd.Period | int, first: int = FIRST_YEAR) -> str | None:
+    """`month` a month, or a year."""
+    year = month if isinstance(month, int) else month.year
+    if first <= year <= last_year():
         return None
-    return f"the year {month.year} is outside {first}–{last_year()}"
+    return f"the year {year} is outside {first}–{last_year()}"
 
 
 def published_month(published: str) -> pd.Period:

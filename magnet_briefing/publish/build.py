@@ -28,7 +28,7 @@ from . import pdf as pdf_stage
 from .html import STYLESHEET, render_html
 from .index import write_edition_record, write_index
 from .mail import build_email, email_bytes
-from .notebook import NotebookFailed, email_charts, execute_notebook, read_notebook
+from .notebook import NotebookFailed, email_charts, execute_notebook, forget_parameter, read_notebook
 
 OUTPUT_FILES = ("briefing.html", "briefing.pdf", "briefing.eml", "briefing.ipynb",
                 "monthly.csv", "consistency.csv", "edition.json")
@@ -156,8 +156,9 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
     result = reconstruct(ledger.claims) if result is None else result
     head = masthead(prepare_edition(params, ledger, result))
     staging = folders.make_staging_folder(reports_root, month)
-    helper = _start_helper(render_in_background)
+    helper = None
     try:
+        helper = _start_helper(render_in_background)
         write_csvs(result.monthly, result.consistency, staging)
         saved = write_reconstruction(result, ledger.claims, staging / RECONSTRUCTION_FILE)
         with stage("Executing notebook"):
@@ -170,6 +171,9 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
                 kept = folders.keep_failed_notebook(staging / "briefing.ipynb", reports_root, month)
                 raise BuildError(month, f"the notebook failed: {failure.summary}", kept) from None
             saved.unlink()
+            # the published notebook re-runs on its own: it reconstructs the ledger itself
+            nbformat.write(forget_parameter(executed, "reconstruction", "the build's copy is gone: reconstruct here"),
+                           str(staging / "briefing.ipynb"))
         with stage("Writing HTML and PDF"):
             render = (staging, head.title, month, head.headline)
             if helper:
@@ -191,7 +195,10 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
     folders.forget_failed_notebook(reports_root, month)
     if update_index:
         with stage(f"Updating {reports_root.name}/index.html"):
-            write_index(reports_root)
+            try:
+                write_index(reports_root)
+            except OSError as error:  # the edition is published; the next run writes the index
+                say(f"    warning: {reports_root.name}/index.html not updated ({error.strerror})")
     return EditionBuild(month=month, folder=final, stage_seconds=seconds)
 
 

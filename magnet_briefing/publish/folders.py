@@ -18,6 +18,8 @@ from pathlib import Path
 
 FAILED_FOLDER = ".failed"
 _LEFTOVER = re.compile(r"^\.(tmp|old)-(\d{4}-\d{2})-(\d+)-[0-9a-f]+$")
+_PARTIAL_INDEX = re.compile(r"^\.index\.html\.(\d+)\.partial$")
+KEPT_LOGS = 20  # traceback logs kept under .failed/
 
 
 def _unique_name(kind: str, month: str) -> str:
@@ -100,6 +102,10 @@ def clean_leftovers(reports_root: Path) -> list[Path]:
     if not reports_root.is_dir():
         return cleaned
     for path in sorted(reports_root.iterdir()):
+        partial = _PARTIAL_INDEX.match(path.name)
+        if partial and not _process_alive(int(partial.group(1))):
+            path.unlink(missing_ok=True)
+            continue
         match = _LEFTOVER.match(path.name)
         if not match or not path.is_dir() or _process_alive(int(match.group(3))):
             continue
@@ -111,6 +117,13 @@ def clean_leftovers(reports_root: Path) -> list[Path]:
             shutil.rmtree(path, ignore_errors=True)
         cleaned.append(path)
     return cleaned
+
+
+def trim_logs(reports_root: Path) -> None:
+    """Keep the newest KEPT_LOGS traceback logs."""
+    logs = sorted((reports_root / FAILED_FOLDER).glob("traceback-*.log"))
+    for old in logs[:-KEPT_LOGS]:
+        old.unlink(missing_ok=True)
 
 
 def failed_notebook_path(reports_root: Path, month: str) -> Path:

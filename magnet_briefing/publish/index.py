@@ -44,6 +44,9 @@ def read_edition_records(reports_root: Path) -> list[dict]:
             record = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
+        if not isinstance(record, dict):
+            continue
+        record = {key: str(record.get(key, "")) for key in ("title", "headline")}
         record["month"] = folder.name
         record["files"] = [name for name, _ in LINKS if (folder / name).exists()]
         records.append(record)

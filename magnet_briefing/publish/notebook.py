@@ -83,11 +83,14 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel=None
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    def literal(path: Path) -> str:  # papermill formats paths with the parameters: braces must stay braces
+        return str(path).replace("{", "{{").replace("}", "}}")
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return papermill.execute_notebook(
-                str(notebook), str(output), parameters=parameters, kernel_name="python3",
+                literal(notebook), literal(output), parameters=parameters, kernel_name="python3",
                 cwd=str(notebook.parent), progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_SECONDS,
                 extra_arguments=KERNEL_ARGUMENTS, **({"km": kernel} if kernel is not None else {}))
@@ -100,6 +103,17 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel=None
         raise NotebookFailed("the kernel died (out of memory or killed)") from None
     except NoSuchKernel:
         raise NotebookFailed("no 'python3' kernel: is ipykernel installed in this environment?") from None
+
+
+def forget_parameter(nb: NotebookNode, name: str, comment: str) -> NotebookNode:
+    """Set `name` back to None in the cell papermill injected, so the executed notebook runs again
+    on its own (a value that pointed at a file of the build, say)."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            lines = cell.source.splitlines()
+            cell.source = "\n".join(f"{name} = None  # {comment}" if line.startswith(f"{name} = ") else line
+                                     for line in lines)
+    return nb
 
 
 def _png_outputs(cell: NotebookNode) -> list[NotebookNode]:
