@@ -87,7 +87,7 @@ def test_every_section_has_its_output(july):
     assert images_in(ytd) == 1 and "July" in text_of(ytd)
     assert images_in(outputs_after(july, "show_magnets_vs_rare_earths")) == 1
     appendix = text_of(outputs_after(july, "show_data_quality"))
-    assert "Reconstructed months" in appendix and "Inconsistent claims" in appendix
+    assert "Reconstructed months" in appendix and "Claims not taken as stated" in appendix
     assert "The Leaders Globe" in appendix and "TrendForce News" in appendix
     assert "Jan–Mar 2025 total" in appendix  # the Q1 total, shown as a total
     assert "Jan–Apr 2024, each" in appendix  # four months with the same bounds, one line

@@ -45,7 +45,7 @@ class Edition:
         return words.baseline_label(self.params.baseline, self.params.control_start)
 
     def key_points(self) -> list[words.KeyPoint]:
-        return words.key_points(self.result, self.numbers, self.params)
+        return words.key_points(self.result, self.numbers, self.params, self.ledger)
 
 
 def prepare_edition(params: EditionParameters, ledger: Ledger, result: Reconstruction) -> Edition:

@@ -22,6 +22,13 @@ DESTINATION_NAMES = {"US": "the US", "DE": "Germany", "JP": "Japan", "KR": "Sout
                      "GB": "the UK", "MX": "Mexico", "EU": "the EU"}
 
 
+STATUS_WORDS = {  # consistency.csv's status of a claim not taken as stated, for readers
+    "disputed": "disputed: left out, its months cover every reading",
+    "inconsistent": "set aside",
+    "spread": "kept, within the allowance",
+}
+
+
 def destination_name(destination: str) -> str:
     return DESTINATION_NAMES.get(destination, destination)
 
@@ -103,6 +110,15 @@ def short_month(month: str | pd.Period) -> str:
     """'Jul 2025', for tables."""
     month = _month(month)
     return f"{MONTH_NAMES[month.month - 1][:3]} {month.year}"
+
+
+def long_span(first: pd.Period, last: pd.Period) -> str:
+    """For sentences: 'May 2025', 'February–September 2025', 'June 2024–March 2025'."""
+    if first == last:
+        return month_label(first)
+    if first.year == last.year:
+        return f"{month_name(first)}–{month_label(last)}"
+    return f"{month_label(first)}–{month_label(last)}"
 
 
 def span_label(first: pd.Period, last: pd.Period) -> str:

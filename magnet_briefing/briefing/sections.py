@@ -143,13 +143,18 @@ def show_data_quality(edition: Edition) -> None:
                      "*Bounded*: only a range is known and no estimate is given. "
                      "Bounds are the tightest the claims allow (linear programming)."))
     display(tables.reconstructed_months(edition))
-    display(Markdown("### Inconsistent claims"))
-    bad = tables.inconsistent_claims(edition)
-    if bad is None:
+    display(Markdown("### Claims not taken as stated"))
+    listed = tables.claims_not_as_stated(edition)
+    if listed is None:
         display(Markdown(f"All {len(edition.ledger.claims)} claims are consistent with each other "
                          "within their stated precision."))
     else:
-        display(Markdown("These claims contradict the rest and were set aside; the reconstruction does not use them."))
-        _show_text_table(bad)
+        display(Markdown("*Disputed*: the claim and another reading cannot both hold and the evidence does not "
+                         "settle which is wrong; neither is used, and the months they touch are shown as ranges that "
+                         "cover every reading. *Set aside*: the claim contradicts the rest beyond any revision or "
+                         "rounding between outlets; the reconstruction does not use it. *Kept, within the "
+                         "allowance*: the claim differs from the others by no more than customs revisions and "
+                         "outlets' rounding explain; it is used with that allowance."))
+        _show_text_table(listed)
     display(Markdown("### Sources"))
     _show_text_table(tables.sources_table(edition))

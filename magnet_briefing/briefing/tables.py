@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..analysis.disagreements import NOT_AS_STATED
 from ..engine.basis import PINNED
 from ..ledger.periods import parse_month
 from .edition import Edition
-from .labels import RECONSTRUCTED_MARK, bounds_label, month_name, number, series_label, short_month, table_month_label
+from .labels import (
+    RECONSTRUCTED_MARK,
+    STATUS_WORDS,
+    bounds_label,
+    month_name,
+    number,
+    series_label,
+    short_month,
+    table_month_label,
+)
 
 
 def recovery_metrics_table(edition: Edition) -> pd.DataFrame:
@@ -85,16 +95,21 @@ def reconstructed_months(edition: Edition) -> pd.DataFrame:
     return frame.drop(columns=["series", "first", "last"]).set_index(["Series", "Month"])
 
 
-def inconsistent_claims(edition: Edition) -> pd.DataFrame | None:
+def claims_not_as_stated(edition: Edition) -> pd.DataFrame | None:
+    """Disputed claims, then those set aside, then those kept within the allowance; None if every
+    claim holds as stated."""
     table = edition.result.consistency
-    bad = table[table["status"] == "inconsistent"]
-    if bad.empty:
+    shown = table[table["status"].isin(NOT_AS_STATED)]
+    if shown.empty:
         return None
+    shown = shown.assign(order=shown["status"].map(NOT_AS_STATED.index)).sort_values("order", kind="stable")
     claims = edition.ledger.claims.set_index("claim_id")
+    publisher = edition.ledger.sources.set_index("source_id")["publisher"]
     return pd.DataFrame({
-        "Claim": bad["claim_id"],
-        "Source": [claims.loc[c, "source_id"] for c in bad["claim_id"]],
-        "Reason": bad["reason"],
+        "Claim": shown["claim_id"],
+        "Status": shown["status"].map(STATUS_WORDS),
+        "Source": [publisher[claims.loc[c, "source_id"]] for c in shown["claim_id"]],
+        "Reason": shown["reason"],
     }).set_index("Claim")
 
 

@@ -11,15 +11,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analysis.baselines import pre_control_months
+from ..analysis.disagreements import disputes_touching
 from ..analysis.edition_numbers import EditionNumbers
 from ..analysis.figures import Figure, change, month_figure
 from ..analysis.recovery import since_controls, trough
 from ..config import EditionParameters
 from ..engine import Reconstruction
+from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
 from .labels import (
     RECONSTRUCTED_MARK,
     destination_name,
+    long_span,
     mark,
     month_label,
     month_name,
@@ -158,9 +161,32 @@ def _rare_earths_point(result: Reconstruction, numbers: EditionNumbers, params: 
                     f"baseline, against {percent(magnets)} for magnets.", tuple(sorted(claims)))
 
 
-def key_points(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> list[KeyPoint]:
-    candidates = [_level_point(numbers, params), _recovery_point(numbers, params), _ytd_point(numbers),
-                  _destinations_point(result, numbers, params), _rare_earths_point(result, numbers, params)]
+def _dispute_points(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters,
+                    ledger: Ledger) -> list[KeyPoint]:
+    """A dispute that touches the edition month is said outright: its figures are ranges because
+    sources disagree and nothing settles which is wrong."""
+    points = []
+    publisher = ledger.sources.set_index("source_id")["publisher"]
+    source_of = ledger.claims.set_index("claim_id")["source_id"]
+    for dispute in disputes_touching(result, ledger.claims, params.series, numbers.month):
+        names = sorted({publisher[source_of[claim]] for claim in dispute.claims}, key=str.lower)
+        if len(names) == 1:
+            who = f"{len(dispute.claims)} claims from {names[0]}"
+        else:
+            who = f"{', '.join(names[:-1])} and {names[-1]}"
+        both = "both" if max(len(names), len(dispute.claims)) == 2 else "all"
+        points.append(KeyPoint(
+            f"Sources disagree on {series_name(dispute.series)} in {long_span(dispute.months[0], dispute.months[-1])}: "
+            f"{who} cannot {both} be right and nothing settles which is wrong, so those months are shown as "
+            "ranges that cover every reading.", dispute.claims))
+    return points
+
+
+def key_points(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters,
+               ledger: Ledger) -> list[KeyPoint]:
+    candidates = [_level_point(numbers, params), *_dispute_points(result, numbers, params, ledger),
+                  _recovery_point(numbers, params), _ytd_point(numbers), _destinations_point(result, numbers, params),
+                  _rare_earths_point(result, numbers, params)]
     return [point for point in candidates if point is not None][:5]
 
 
