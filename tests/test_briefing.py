@@ -164,3 +164,18 @@ def test_the_notebook_shows_the_reconstruction_it_is_handed(tmp_path):
     notebook = run_notebook(tmp_path, month="2025-07", data=str(ROOT / "data"), reconstruction=str(saved))
     summary = text_of(outputs_after(notebook, "show_summary"))
     assert "9,999 t" in summary and "5,577 t" not in summary
+
+
+def test_every_table_has_one_header_row_and_every_cited_claim_links_to_its_row(july):
+    import re
+    html = "".join(text_of(c.get("outputs", [])) for c in july["cells"] if c["cell_type"] == "code")
+    tables = re.findall(r"<table.*?</table>", html, flags=re.S)
+    assert len(tables) >= 5
+    assert all(table.split("</thead>")[0].count("<tr") == 1 for table in tables)
+    rows = set(re.findall(r'<tr id="(claim-[^"]+)"', html))
+    assert len(rows) == 39  # every claim of the series shown has its row
+    links = set(re.findall(r'<a href="#(claim-[^"]+)"', html))
+    assert links and links <= rows
+    summary = text_of(outputs_after(july, "show_summary"))
+    assert '<a href="#claim-c08">c08</a>' in summary
+    assert "nearly +75% on the month before" in html  # c09, in words

@@ -23,3 +23,17 @@ def test_series_labels_come_from_the_product_and_the_destination():
 def test_only_reported_figures_go_unmarked():
     assert tonnes(Figure(5577.0, 5576.5, 5577.5, "reported")) == "5,577 t"
     assert tonnes(Figure(2450.4, 2440.0, 2460.0, "derived")) == "≈2,450 t"
+
+
+def test_a_claim_in_words_keeps_the_digits_its_source_gave():
+    from types import SimpleNamespace as Claim
+
+    from magnet_briefing.briefing.labels import claim_statement
+    assert claim_statement(Claim(measure="level", value_text="24827.0", unit="t", qualifier="exact")) == "24,827.0 t"
+    assert claim_statement(Claim(measure="level", value_text="1.2e6", unit="kg", qualifier="exact")) == "1.2 million kg"
+    assert claim_statement(Claim(measure="yoy_pct", value_text="-14.5", unit="%", qualifier="about")) == \
+        "about −14.5% on a year earlier"
+    assert claim_statement(Claim(measure="mom_ratio", value_text="3", unit="x", qualifier="nearly")) == \
+        "nearly 3 times the month before"
+    assert claim_statement(Claim(measure="lowest_since", value_text="2020-02", unit="month", qualifier="exact")) == \
+        "the lowest since February 2020"

@@ -233,6 +233,10 @@ def test_real_notebook_builds(tmp_path, params, capsys):
     executed = read_notebook(folder / "briefing.ipynb")
     assert len(pdf.pages) >= 2 and count_png_outputs(executed) >= 5
     assert _drawn_images(pdf) == count_png_outputs(executed)
+    # set in the fonts the project ships, whatever this machine has installed (no fallback font)
+    fonts = {str(font.get_object()["/BaseFont"]).split("+")[-1] for page in pdf.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts and all(name.startswith(("/Briefing-", "Briefing-")) for name in fonts), fonts
     message = message_from_bytes((folder / "briefing.eml").read_bytes(), policy=policy.default)
     html = message.get_body(("html",)).get_content()
     cids = {part["Content-ID"].strip("<>") for part in message.walk() if part.get_content_type() == "image/png"}

@@ -149,3 +149,42 @@ def bounds_label(low: float, high: float) -> str:
 def source_line(publishers: list[str]) -> str:
     names = ", ".join(publishers) if publishers else "the claims ledger"
     return f"Source: China customs figures as reported by {names}. Reconstruction and bounds: magnet_briefing."
+
+
+QUALIFIER_WORDS = {"exact": "", "about": "about ", "nearly": "nearly ", "over": "over ", "under": "under "}
+MEASURE_WORDS = {"mom_pct": "on the month before", "yoy_pct": "on a year earlier", "mom_ratio": "times the month before"}
+
+
+def claim_statement(claim) -> str:
+    """What a ledger row states, in words: '1,238 t', 'nearly +75% on the month before', 'the
+    highest since January 2025'. The figure keeps the digits the source gave."""
+    hedge = QUALIFIER_WORDS.get(claim.qualifier, "")
+    text = claim.value_text
+    if claim.measure == "level":
+        return f"{hedge}{_written(text)} {claim.unit}"
+    if claim.measure in ("mom_pct", "yoy_pct"):
+        signed = text if text.startswith(("-", "+")) else f"+{text}"
+        return f"{hedge}{signed.replace('-', '−')}% {MEASURE_WORDS[claim.measure]}"
+    if claim.measure == "mom_ratio":
+        return f"{hedge}{text} {MEASURE_WORDS[claim.measure]}"
+    since = month_label(text)
+    return f"the {'highest' if claim.measure == 'highest_since' else 'lowest'} since {since}"
+
+
+SCALE_WORDS = {3: "thousand", 6: "million", 9: "billion"}
+
+
+def _written(text: str) -> str:
+    """A figure as the source wrote it, with thousands separators: '1238' -> '1,238', '1.2e6' -> '1.2 million'."""
+    mantissa, _, exponent = text.lower().partition("e")
+    if exponent and int(exponent) in SCALE_WORDS:
+        return f"{mantissa} {SCALE_WORDS[int(exponent)]}"
+    if exponent:
+        return text
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return f"{float(mantissa):,.{decimals}f}"
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The id of a claim's row in the appendix's claims table (ids are letters, digits, '.', '_', '-')."""
+    return f"claim-{claim_id}"

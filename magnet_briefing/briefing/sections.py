@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..analysis.figures import Figure, month_figure
 from ..analysis.recovery import trough
@@ -15,7 +15,8 @@ from ..ledger.load import load_ledger
 from ..ledger.periods import parse_month
 from . import charts, tables, words
 from .edition import Edition, prepare_edition
-from .labels import destination_name, month_label, month_name, product_adjective, series_label, tonnes
+from .html_table import table_html
+from .labels import claim_anchor, destination_name, month_label, month_name, product_adjective, series_label, tonnes
 from .style import png_bytes, use_house_style
 
 
@@ -40,13 +41,20 @@ def _show(fig) -> None:
     display(Image(data=png_bytes(fig), format="png"))
 
 
-def _claims_note(claim_ids) -> str:
-    return f' <span class="claims">[{escape(", ".join(claim_ids))}]</span>' if claim_ids else ""
+def _claim_links(edition: Edition, claim_ids, separator: str = ", ") -> Markup:
+    """Claim ids as links to their rows in the appendix's claims table (ids it does not list stay text)."""
+    listed = set(edition.ledger.claims.loc[edition.ledger.claims["series"].isin(edition.params.series), "claim_id"])
+    return Markup(separator).join(Markup('<a href="#{}">{}</a>').format(claim_anchor(c), c) if c in listed else c
+                                  for c in claim_ids)
+
+
+def _claims_note(edition: Edition, claim_ids) -> str:
+    return f' <span class="claims">[{_claim_links(edition, claim_ids)}]</span>' if claim_ids else ""
 
 
 def show_summary(edition: Edition) -> None:
     """Every text from the numbers or the ledger goes into the HTML escaped (markupsafe)."""
-    items = "".join(f"<li>{escape(p.text)}{_claims_note(p.claims)}</li>" for p in edition.key_points())
+    items = "".join(f"<li>{escape(p.text)}{_claims_note(edition, p.claims)}</li>" for p in edition.key_points())
     display(HTML(f'<p class="lead">{escape(words.summary_paragraph(edition.numbers, edition.params))}</p>'
                  f'<h3>Key points</h3><ul class="key-points">{items}</ul>'
                  '<p class="note">Bracketed ids are the ledger claims behind each point; the appendix lists them '
@@ -84,7 +92,7 @@ def show_recovery_metrics(edition: Edition) -> None:
                      f"{month_label(parse_month(edition.params.control_start))} (month 0). "
                      "Shortfall: baseline minus exports, summed from the start of the controls, with bounds; "
                      f"it needs every month since the controls pinned.{note}"))
-    display(tables.recovery_metrics_table(edition))
+    _show_table(tables.recovery_metrics_table(edition))
 
 
 def show_year_to_date(edition: Edition) -> None:
@@ -96,7 +104,7 @@ def show_year_to_date(edition: Edition) -> None:
     else:
         title = "Year-to-date exports"
     _show(charts.year_to_date_chart(ytd, edition.source_line([edition.params.headline]), title))
-    display(tables.year_to_date_table(edition))
+    _show_table(tables.year_to_date_table(edition))
 
 
 def show_magnets_vs_rare_earths(edition: Edition) -> None:
@@ -132,9 +140,9 @@ def show_destinations(edition: Edition) -> None:
                                     edition.source_line(destinations), title))
 
 
-def _show_text_table(frame: pd.DataFrame) -> None:
-    """A table of words (titles, reasons): set left-aligned and unhyphenated, unlike tables of figures."""
-    display(HTML(frame.to_html(classes="text-table", escape=True)))
+def _show_table(frame: pd.DataFrame, words: bool = False, row_ids: list[str] | None = None) -> None:
+    """A table of figures, or (words=True) of words such as titles and reasons, set left-aligned."""
+    display(HTML(table_html(frame, ("text-table",) if words else (), row_ids)))
 
 
 def show_data_quality(edition: Edition) -> None:
@@ -142,7 +150,9 @@ def show_data_quality(edition: Edition) -> None:
                      "*Derived*: the claims pin the month within ±2.5%; the estimate is the middle of its bounds. "
                      "*Bounded*: only a range is known and no estimate is given. "
                      "Bounds are the tightest the claims allow (linear programming)."))
-    display(tables.reconstructed_months(edition))
+    months = tables.reconstructed_months(edition)
+    months["Rests on claims"] = [_claim_links(edition, ids.split(), " ") for ids in months["Rests on claims"]]
+    _show_table(months)
     display(Markdown("### Claims not taken as stated"))
     listed = tables.claims_not_as_stated(edition)
     if listed is None:
@@ -155,6 +165,12 @@ def show_data_quality(edition: Edition) -> None:
                          "rounding between outlets; the reconstruction does not use it. *Kept, within the "
                          "allowance*: the claim differs from the others by no more than customs revisions and "
                          "outlets' rounding explain; it is used with that allowance."))
-        _show_text_table(listed)
+        listed.index = [_claim_links(edition, [claim]) for claim in listed.index]
+        listed.index.name = "Claim"
+        _show_table(listed, words=True)
+    display(Markdown("### Claims\n"
+                     "What each claim of the series shown states, as its source wrote it."))
+    claims = tables.claims_table(edition)
+    _show_table(claims, words=True, row_ids=[claim_anchor(c) for c in claims.index])
     display(Markdown("### Sources"))
-    _show_text_table(tables.sources_table(edition))
+    _show_table(tables.sources_table(edition), words=True)

@@ -12,6 +12,7 @@ from .labels import (
     RECONSTRUCTED_MARK,
     STATUS_WORDS,
     bounds_label,
+    claim_statement,
     month_name,
     number,
     series_label,
@@ -110,6 +111,22 @@ def claims_not_as_stated(edition: Edition) -> pd.DataFrame | None:
         "Status": shown["status"].map(STATUS_WORDS),
         "Source": [publisher[claims.loc[c, "source_id"]] for c in shown["claim_id"]],
         "Reason": shown["reason"],
+    }).set_index("Claim")
+
+
+def claims_table(edition: Edition) -> pd.DataFrame:
+    """Every claim of the shown series and what it states, in words, with its source: the rows the
+    bracketed ids of the briefing link to."""
+    claims = edition.ledger.claims
+    claims = claims[claims["series"].isin(edition.params.series)]
+    publisher = edition.ledger.sources.set_index("source_id")["publisher"]
+    return pd.DataFrame({
+        "Claim": claims["claim_id"],
+        "Series": claims["series"].map(series_label),
+        "Period": [table_month_label(p, p) if ".." in p else short_month(p) for p in claims["period"]],
+        "States": [claim_statement(claim) for claim in claims.itertuples()],
+        "Qualifier": claims["qualifier"],
+        "Source": claims["source_id"].map(publisher),
     }).set_index("Claim")
 
 

@@ -1,10 +1,42 @@
-"""The printable briefing: the same HTML, laid out on A4 by WeasyPrint (no browser needed)."""
+"""The printable briefing: the same HTML, laid out on A4 by WeasyPrint (no browser needed).
+
+The PDF is set in the DejaVu fonts that matplotlib ships (so they come with requirements.txt),
+loaded from their files by @font-face: which fonts the machine has, and which one fontconfig
+picks for "sans-serif", cannot change it. The HTML, read in browsers, keeps its own font stack.
+"""
 from __future__ import annotations
 
+import importlib.util
 import logging
+from functools import cache
 from pathlib import Path
 
 PDF_MAX_IMAGE_DPI = 200
+FAMILIES = {  # family -> {(weight, style): file in matplotlib's mpl-data/fonts/ttf}
+    "Briefing Serif": {("normal", "normal"): "DejaVuSerif.ttf", ("bold", "normal"): "DejaVuSerif-Bold.ttf",
+                       ("normal", "italic"): "DejaVuSerif-Italic.ttf", ("bold", "italic"): "DejaVuSerif-BoldItalic.ttf"},
+    "Briefing Sans": {("normal", "normal"): "DejaVuSans.ttf", ("bold", "normal"): "DejaVuSans-Bold.ttf",
+                      ("normal", "italic"): "DejaVuSans-Oblique.ttf", ("bold", "italic"): "DejaVuSans-BoldOblique.ttf"},
+    "Briefing Mono": {("normal", "normal"): "DejaVuSansMono.ttf", ("bold", "normal"): "DejaVuSansMono-Bold.ttf"},
+}
+
+
+def font_folder() -> Path:
+    """matplotlib's bundled fonts, found without importing matplotlib."""
+    package = Path(importlib.util.find_spec("matplotlib").origin).parent
+    return package / "mpl-data" / "fonts" / "ttf"
+
+
+@cache
+def font_css() -> str:
+    faces = [f'@font-face {{ font-family: "{family}"; src: url("{(font_folder() / name).as_uri()}"); '
+             f"font-weight: {weight}; font-style: {style}; }}"
+             for family, files in FAMILIES.items() for (weight, style), name in files.items()]
+    margins = " ".join(f'@{box} {{ font-family: "Briefing Sans" !important; }}'
+                       for box in ("top-left", "top-right", "bottom-center"))
+    families = ':root { --serif: "Briefing Serif" !important; --sans: "Briefing Sans" !important; ' \
+               '--mono: "Briefing Mono" !important; }'
+    return "\n".join(faces + [families, f"@page {{ {margins} }}"])
 
 
 def _weasyprint():
@@ -15,12 +47,24 @@ def _weasyprint():
     return weasyprint
 
 
+def _stylesheet(weasyprint):
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return weasyprint.CSS(string=font_css(), font_config=fonts), fonts
+
+
 def warm_up(stylesheet: Path) -> None:
     """Import WeasyPrint and load the fonts ahead of time, e.g. while the kernel runs."""
+    weasyprint = _weasyprint()
     css = stylesheet.read_text(encoding="utf-8")
-    _weasyprint().HTML(string=f"<style>{css}</style><h1>Warm</h1><p>up <strong>fonts</strong></p>").render()
+    fonts_css, fonts = _stylesheet(weasyprint)
+    weasyprint.HTML(string=f"<style>{css}</style><h1>Warm</h1><p>up <strong>fonts</strong></p>").render(
+        stylesheets=[fonts_css], font_config=fonts)
 
 
 def write_pdf(html: str, target: Path, base_folder: Path) -> None:
-    document = _weasyprint().HTML(string=html, base_url=str(base_folder))
-    document.write_pdf(str(target), dpi=PDF_MAX_IMAGE_DPI)
+    weasyprint = _weasyprint()
+    fonts_css, fonts = _stylesheet(weasyprint)
+    document = weasyprint.HTML(string=html, base_url=str(base_folder))
+    document.write_pdf(str(target), dpi=PDF_MAX_IMAGE_DPI, stylesheets=[fonts_css], font_config=fonts)
