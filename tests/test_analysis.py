@@ -1,9 +1,11 @@
 """The numbers a briefing quotes, against the monthly table they come from."""
+import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from magnet_briefing.analysis.recovery import recovery_metrics, recovery_table
+from magnet_briefing.analysis.recovery import recovery_metrics, recovery_table, trough
 from magnet_briefing.engine import reconstruct
 from magnet_briefing.ledger.load import load_ledger
 
@@ -42,3 +44,38 @@ def test_same_month_prior_year_baseline(shipped):
                                         / estimate(shipped, "magnets/US", "2024-06") * 100)
     may = recovery[recovery["month"].astype(str) == "2025-05"].iloc[0]
     assert may["pct"] != may["pct"]  # May 2024 (US) is only bounded: no ratio is invented
+
+
+def test_the_trough_comes_from_the_bounds_of_months_with_no_estimate(shipped):
+    """With the same month a year earlier as baseline, US May 2025 (about 46 t) is set against a May
+    2024 known only as 614-719 t: no estimate, but its whole range (about 6-8%) lies below June's 48%."""
+    recovery = recovery_table(shipped, ["magnets/US"], "2025-04", "same_month_prior_year", "2025-07")
+    low = trough(recovery, "magnets/US")
+    assert low.certain and str(low.row["month"]) == "2025-05" and math.isnan(low.row["pct"])
+    may_2024 = shipped.month_row("magnets/US", "2024-05")
+    assert low.high == pytest.approx(estimate(shipped, "magnets/US", "2025-05") / may_2024["low"] * 100, rel=0.02)
+    assert low.high < 10
+
+
+def test_a_series_that_never_fell_below_a_threshold_did_not_regain_it(shipped):
+    recovery = recovery_table(shipped, ["rare_earths/world"], "2025-04", "pre_control_mean", "2025-07")
+    metrics = recovery_metrics(recovery, "2025-04").iloc[0]
+    assert metrics["never_below_90"] and metrics["never_below_100"]
+    assert pd.isna(metrics["regain_90_month"]) and pd.isna(metrics["regain_100_month"])
+
+
+def test_months_the_bounds_cannot_tell_apart_are_both_the_trough():
+    rows = pd.DataFrame({"series": "s", "month": pd.period_range("2025-04", periods=4, freq="M"),
+                         "months_since_control": range(4), "pct": [50.0, math.nan, 30.0, 90.0],
+                         "pct_low": [49.0, 20.0, 29.0, 89.0], "pct_high": [51.0, 40.0, 31.0, 91.0]})
+    low = trough(rows, "s")
+    assert [str(m) for m in low.months] == ["2025-05", "2025-06"] and not low.certain
+    assert (low.low, low.high) == (20.0, 31.0)
+
+
+def test_end_labels_never_print_on_top_of_each_other():
+    from magnet_briefing.briefing.charts import end_labels
+    placed = end_labels([(3, 106.0, "a"), (3, 106.4, "b"), (3, 40.0, "c"), (2, 106.0, "d")], gap=7.7)
+    at_three = sorted(text_y for x, _, text_y, _ in placed if x == 3)
+    assert at_three == [40.0, 106.0, 113.7]
+    assert [text_y for x, _, text_y, _ in placed if x == 2] == [106.0]  # another x: left where it is

@@ -24,6 +24,8 @@ class EditionNumbers:
     of_base: Figure
     year_ago: Figure
     yoy: Figure
+    month_before: Figure
+    mom: Figure
     recovery: pd.DataFrame
     metrics: pd.DataFrame
     ytd: pd.DataFrame
@@ -38,6 +40,7 @@ def edition_numbers(result: Reconstruction, params: EditionParameters) -> Editio
     return EditionNumbers(
         month=month, level=level, base=base, of_base=ratio(level, base),
         year_ago=month_figure(result, series, month - 12), yoy=change(result, series, month, 12),
+        month_before=month_figure(result, series, month - 1), mom=change(result, series, month, 1),
         recovery=recovery, metrics=recovery_metrics(recovery, params.control_start),
         ytd=year_to_date(result, series, params.month))
 

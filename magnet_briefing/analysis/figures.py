@@ -72,6 +72,29 @@ def ratio(numerator: Figure, denominator: Figure) -> Figure:
                   tuple(sorted(set(numerator.claims) | set(denominator.claims))))
 
 
+def ratio_bounds(numerator: Figure, denominator: Figure) -> tuple[float, float]:
+    """The bounds of numerator / denominator as a percentage from the figures' bounds alone, for
+    figures that are only bounded; (0, inf) where a bound is missing."""
+    if not (math.isfinite(numerator.high) and math.isfinite(denominator.high)) or denominator.high <= 0:
+        return 0.0, math.inf
+    high = numerator.high / denominator.low * 100 if denominator.low > 0 else math.inf
+    return numerator.low / denominator.high * 100, high
+
+
+PRECISION_ORDER = ("exact", "about", "nearly", "over", "under")
+
+
+def stated_change(result: Reconstruction, series: str, first: pd.Period, last: pd.Period, measure: str):
+    """The claim the reconstruction rests on that states this change outright (a ledger row), the
+    most precise if several do; None if no claim states it."""
+    kept = result.kept
+    found = kept[(kept["series"] == series) & (kept["start"] == first) & (kept["end"] == last)
+                 & (kept["measure"] == measure)]
+    if found.empty:
+        return None
+    return min(found.itertuples(), key=lambda claim: (PRECISION_ORDER.index(claim.qualifier), claim.value_text))
+
+
 def change(result: Reconstruction, series: str, month: pd.Period, lag: int) -> Figure:
     """A month as % of the month `lag` months before (100 = no change)."""
     return ratio(month_figure(result, series, month), month_figure(result, series, month - lag))

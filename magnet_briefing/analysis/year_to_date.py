@@ -21,7 +21,7 @@ def year_to_date(result: Reconstruction, series: str, month: str) -> pd.DataFram
         records.append({"series": series, "month": m, "ytd": current.value, "basis": current.basis,
                         "ytd_low": current.low,
                         "ytd_high": current.high, "prior_ytd": prior.value, "prior_basis": prior.basis,
-                        "change_pct": change.value - 100 if change.pinned else math.nan,
+                        "change_pct": change.value - 100 if change.pinned else math.nan, "change_basis": change.basis,
                         "change_low": change.low - 100, "change_high": change.high - 100,
                         "claims": " ".join(sorted(set(current.claims) | set(prior.claims)))})
     return pd.DataFrame(records)

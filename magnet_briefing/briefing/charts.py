@@ -12,28 +12,57 @@ from ..analysis.figures import month_figure
 from ..analysis.recovery import since_controls, trough
 from ..engine import Reconstruction
 from ..ledger.periods import parse_month
-from .labels import MONTH_NAMES, month_name, number, series_label, series_name, short_month, short_month_name
+from .labels import (
+    MONTH_NAMES,
+    month_name,
+    months_label,
+    number,
+    series_label,
+    series_name,
+    short_month,
+    short_month_name,
+)
 from .style import A4_WIDTH_IN, INK, MUTED, PRIOR_YEAR, basis_legend_handles, finish, legend_below, markers, style_of
 
 
 def recovery_title(recovery: pd.DataFrame, headline_series: str) -> str:
     low = trough(recovery, headline_series)
+    known = since_controls(recovery, headline_series)
     name = series_name(headline_series)
     name = name[0].upper() + name[1:]
-    if low is None:
+    if low is None or known.empty:
         return "No baseline: the recovery cannot be measured for this series"
-    last = since_controls(recovery, headline_series).iloc[-1]
-    if last["month"] == low["month"]:
+    last = known.iloc[-1]
+    if low.certain and last["month"] == low.row["month"]:
         return f"{name} at {last['pct']:.0f}% of baseline in {month_name(last['month'])}"
-    return (f"{name} fell to {low['pct']:.0f}% of baseline in {month_name(low['month'])} "
-            f"and stood at {last['pct']:.0f}% in {month_name(last['month'])}")
+    if low.certain and pd.notna(low.row["pct"]):
+        fell = f"fell to {low.row['pct']:.0f}% of baseline in {month_name(low.row['month'])}"
+    else:
+        fell = f"fell to at most {low.high:.0f}% of baseline in {months_label(low.months)}"
+    return f"{name} {fell} and stood at {last['pct']:.0f}% in {month_name(last['month'])}"
+
+
+LABEL_GAP = 0.055  # end labels at least this share of the axis apart: they never print on top of each other
+
+
+def end_labels(ends: list[tuple[float, float, str]], gap: float) -> list[tuple[float, float, float, str]]:
+    """(x, value, text y, colour) for labels at the ends of lines: labels at the same x are moved
+    apart, upwards from the lowest, so that no two are closer than `gap`."""
+    placed = []
+    for x_end in sorted({x for x, _, _ in ends}):
+        last = -np.inf
+        for _, y, colour in sorted((e for e in ends if e[0] == x_end), key=lambda e: e[1]):
+            text_y = max(y, last + gap)
+            placed.append((x_end, y, text_y, colour))
+            last = text_y
+    return placed
 
 
 def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: str, source: str,
                    headline_series: str):
     """Exports as % of baseline against months since the controls, with bounds as bands."""
     fig, ax = plt.subplots()
-    shown = []
+    shown, ends = [], []
     for series, rows in recovery.groupby("series", sort=False):
         rows = rows[rows["pct"].notna()]
         if rows.empty:
@@ -43,12 +72,14 @@ def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: st
         ax.fill_between(x, rows["pct_low"], np.minimum(rows["pct_high"], 400), color=colour, alpha=0.18, linewidth=0)
         ax.plot(x, rows["pct"], line, color=colour, linewidth=1.6, label=series_label(series))
         markers(ax, x, rows["pct"], rows["basis"], colour, marker)
-        ax.annotate(f"{rows['pct'].iloc[-1]:.0f}%", (x[-1], rows["pct"].iloc[-1]), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=8, color=colour, fontweight="bold")
+        ends.append((x[-1], float(rows["pct"].iloc[-1]), colour))
         shown.append(series)
     known = recovery[recovery["pct"].notna()]
     top = max(140.0, float(np.minimum(known["pct_high"], 400).max()) * 1.12) if len(known) else 140.0
     ax.set_ylim(0, top)
+    for x_end, y, text_y, colour in end_labels(ends, gap=top * LABEL_GAP):
+        ax.annotate(f"{y:.0f}%", (x_end, y), xytext=(x_end + 0.12, text_y), textcoords="data", va="center",
+                    fontsize=8, color=colour, fontweight="bold")
     ax.axhline(100, color=INK, linewidth=0.9)
     ax.axvline(-0.5, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
     ax.text(-0.45, top * 0.98, f" controls from {short_month(parse_month(control_start))}", fontsize=7.5, color=MUTED, va="top")
@@ -122,7 +153,7 @@ def tonnage_chart(result: Reconstruction, series: str, first: str, last: str, so
     return fig
 
 
-def year_to_date_chart(ytd: pd.DataFrame, source: str, title: str):
+def year_to_date_chart(ytd: pd.DataFrame, source: str, title: str, change_labels: dict):
     """Cumulative exports since January, this year against last, where the cumulative total is pinned."""
     fig, ax = plt.subplots()
     colour, _, marker = style_of(ytd["series"].iloc[0])
@@ -137,8 +168,8 @@ def year_to_date_chart(ytd: pd.DataFrame, source: str, title: str):
     px = prior["month"].map(lambda m: m.month).to_numpy(dtype=float)
     ax.plot(px, prior["prior_ytd"], "--", color=PRIOR_YEAR, linewidth=1.5, marker="o", markerfacecolor="white",
             label=str(year - 1))
-    for row in rows[rows["change_pct"].notna()].itertuples():
-        ax.annotate(f"{row.change_pct:+.0f}%", (row.month.month, row.ytd), xytext=(0, -13),
+    for row in rows[rows["change_pct"].notna()].itertuples():  # each label as the text says it ('−14.5%')
+        ax.annotate(change_labels[row.month], (row.month.month, row.ytd), xytext=(0, -13),
                     textcoords="offset points", ha="center", fontsize=7.5, color=colour)
     ax.set_xticks(range(1, 13), [MONTH_NAMES[m - 1][:3] for m in range(1, 13)])
     ax.set_xlim(0.5, max(x.max() if len(x) else 1, px.max() if len(px) else 1) + 0.5)

@@ -65,5 +65,5 @@ class Masthead:
 
 def masthead(edition: Edition) -> Masthead:
     return Masthead(title=f"China's {product_title(edition.params.headline)}: {month_label(edition.month)}",
-                    headline=words.headline_figure(edition.numbers, edition.params),
+                    headline=words.headline_figure(edition.result, edition.numbers, edition.params),
                     key_points=[point.text for point in edition.key_points()])

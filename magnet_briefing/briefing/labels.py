@@ -82,8 +82,24 @@ def tonnes(figure) -> str:
 
 
 def percent(value: float, signed: bool = False) -> str:
+    """A share such as % of baseline: whole per cent from 10% up."""
     digits = 0 if abs(value) >= 10 else 1
     return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
+
+
+def stated_percent(claim, signed: bool = False, magnitude: bool = False) -> str:
+    """A % change as its source wrote it: 'about +5.7%', 'nearly −19%' (magnitude: 'about 5.7%')."""
+    text = claim.value_text.lstrip("+-") if magnitude else claim.value_text
+    if signed and not magnitude and not text.startswith(("-", "+")):
+        text = f"+{text}"
+    return f"{QUALIFIER_WORDS.get(claim.qualifier, '')}{text.replace('-', '−')}%"
+
+
+def change_text(value: float, basis: str = "reported", signed: bool = False) -> str:
+    """A change in per cent, to one decimal as customs and the sources give it ('14.5%', '+4.5%'),
+    marked when it rests on a reconstructed or hedged figure."""
+    text = f"{value:+.1f}%" if signed else f"{value:.1f}%"
+    return f"{mark(basis)}{text}"
 
 
 def _month(month: str | pd.Period) -> pd.Period:
@@ -110,6 +126,22 @@ def short_month(month: str | pd.Period) -> str:
     """'Jul 2025', for tables."""
     month = _month(month)
     return f"{MONTH_NAMES[month.month - 1][:3]} {month.year}"
+
+
+def months_label(months) -> str:
+    """'May 2025', 'May or June 2025', 'April, May or June 2025': months the data cannot tell apart."""
+    months = list(months)
+    if len(months) == 1:
+        return month_label(months[0])
+    same_year = len({m.year for m in months}) == 1
+    names = [month_name(m) if same_year else month_label(m) for m in months]
+    text = f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"{text} {months[-1].year}" if same_year else text
+
+
+def percent_range(low: float, high: float) -> str:
+    """'6–8%': a percentage known only within bounds."""
+    return f"{low:.0f}–{high:.0f}%"
 
 
 def long_span(first: pd.Period, last: pd.Period) -> str:

@@ -16,7 +16,15 @@ from ..ledger.periods import parse_month
 from . import charts, tables, words
 from .edition import Edition, prepare_edition
 from .html_table import table_html
-from .labels import claim_anchor, destination_name, month_label, month_name, product_adjective, series_label, tonnes
+from .labels import (
+    claim_anchor,
+    destination_name,
+    month_label,
+    month_name,
+    product_adjective,
+    series_label,
+    tonnes,
+)
 from .style import png_bytes, use_house_style
 
 
@@ -55,7 +63,7 @@ def _claims_note(edition: Edition, claim_ids) -> str:
 def show_summary(edition: Edition) -> None:
     """Every text from the numbers or the ledger goes into the HTML escaped (markupsafe)."""
     items = "".join(f"<li>{escape(p.text)}{_claims_note(edition, p.claims)}</li>" for p in edition.key_points())
-    display(HTML(f'<p class="lead">{escape(words.summary_paragraph(edition.numbers, edition.params))}</p>'
+    display(HTML(f'<p class="lead">{escape(words.summary_paragraph(edition.result, edition.numbers, edition.params))}</p>'
                  f'<h3>Key points</h3><ul class="key-points">{items}</ul>'
                  '<p class="note">Bracketed ids are the ledger claims behind each point; the appendix lists them '
                  'with their sources.</p>'))
@@ -69,9 +77,10 @@ def show_recovery_curve(edition: Edition) -> None:
 def _trough_level(edition: Edition) -> Figure | None:
     """The headline series at its trough, unless the trough is the edition month itself."""
     low = trough(edition.numbers.recovery, edition.params.headline)
-    if low is None or low["month"] == edition.month:
+    if low is None or not low.certain or low.row["month"] == edition.month:
         return None
-    return Figure(low["tonnes"], low["low"], low["high"], low["basis"])
+    level = Figure(low.row["tonnes"], low.row["low"], low.row["high"], low.row["basis"])
+    return level if level.pinned else None
 
 
 def show_monthly_tonnage(edition: Edition, series: str | None = None) -> None:
@@ -98,12 +107,15 @@ def show_recovery_metrics(edition: Edition) -> None:
 def show_year_to_date(edition: Edition) -> None:
     ytd = edition.numbers.ytd
     last = ytd.iloc[-1]
+    headline = edition.params.headline
+    labels = {row["month"]: words.ytd_change_words(edition.result, headline, row["month"], row, signed=True)[0]
+              for _, row in ytd[ytd["change_pct"].notna()].iterrows()}
     if pd.notna(last["change_pct"]):
-        title = (f"Year-to-date exports {abs(last['change_pct']):.0f}% "
-                 f"{'below' if last['change_pct'] < 0 else 'above'} {edition.month.year - 1}")
+        text_of_change, moved, _ = words.ytd_change_words(edition.result, headline, edition.month, last)
+        title = f"Year-to-date exports {text_of_change} {'below' if moved < 0 else 'above'} {edition.month.year - 1}"
     else:
         title = "Year-to-date exports"
-    _show(charts.year_to_date_chart(ytd, edition.source_line([edition.params.headline]), title))
+    _show(charts.year_to_date_chart(ytd, edition.source_line([headline]), title, labels))
     _show_table(tables.year_to_date_table(edition))
 
 

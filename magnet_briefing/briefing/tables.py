@@ -15,6 +15,7 @@ from .labels import (
     claim_statement,
     month_name,
     number,
+    percent_range,
     series_label,
     short_month,
     table_month_label,
@@ -32,18 +33,29 @@ def recovery_metrics_table(edition: Edition) -> pd.DataFrame:
 
     def regained(row, threshold):
         month = row[f"regain_{threshold}_month"]
+        if row[f"never_below_{threshold}"]:
+            return f"did not fall below {threshold}%"
         return "not yet" if pd.isna(month) else f"{short_month(month)} ({int(row[f'months_to_{threshold}'])} mo)"
+
+    def depth(row):
+        return f"{row['depth_pct']:.0f}%" if pd.notna(row["depth_pct"]) else percent_range(row["depth_low"],
+                                                                                          row["depth_high"])
+
+    def trough_months(row):
+        months = row["trough_months"]
+        return short_month(months[0]) if len(months) == 1 else " or ".join(short_month(m) for m in months)
 
     metrics = metrics[metrics["trough_month"].notna()]
     table = pd.DataFrame({
         "Series": metrics["series"].map(series_label),
-        "Trough": metrics["trough_month"].map(short_month),
-        "Depth (% of baseline)": metrics["depth_pct"].map(lambda v: f"{v:.0f}%"),
-        "Months from controls to trough": metrics["months_to_trough"].map(lambda v: f"{int(v)}"),
+        "Trough": metrics.apply(trough_months, axis=1),
+        "Depth (% of baseline)": metrics.apply(depth, axis=1),
+        "Months from controls to trough": [str(int(n)) if len(m) == 1 else "—"
+                                           for n, m in zip(metrics["months_to_trough"], metrics["trough_months"])],
         "Regained 90% of baseline": metrics.apply(regained, axis=1, threshold=90),
         "Regained 100% of baseline": metrics.apply(regained, axis=1, threshold=100),
         "Shortfall since controls (t)": metrics.apply(shortfall, axis=1),
-        "Months not pinned": metrics["unpinned"].map(lambda months: ", ".join(map(str, months)) or "none"),
+        "Months not pinned": metrics["unpinned"].map(lambda months: ", ".join(map(short_month, months)) or "none"),
     })
     return table.set_index("Series").T.rename_axis(index="Metric")
 

@@ -13,7 +13,7 @@ import pandas as pd
 from ..analysis.baselines import pre_control_months
 from ..analysis.disagreements import disputes_touching
 from ..analysis.edition_numbers import EditionNumbers
-from ..analysis.figures import Figure, change, month_figure
+from ..analysis.figures import Figure, change, month_figure, stated_change
 from ..analysis.recovery import since_controls, trough
 from ..config import EditionParameters
 from ..engine import Reconstruction
@@ -21,15 +21,19 @@ from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
 from .labels import (
     RECONSTRUCTED_MARK,
+    change_text,
     destination_name,
     long_span,
     mark,
     month_label,
     month_name,
+    months_label,
     percent,
+    percent_range,
     product_noun,
     series_name,
     span_label,
+    stated_percent,
     tonnes,
 )
 
@@ -47,30 +51,65 @@ def baseline_label(kind: str, control_start: str) -> str:
     return f"the {span_label(first, last)} monthly average"
 
 
-def headline_figure(numbers: EditionNumbers, params: EditionParameters) -> str:
+def _month_on_month(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters):
+    """'nearly +75% on June' and the claims behind it, or None when the change is not known."""
+    if not numbers.mom.pinned:
+        return None
+    month = numbers.month
+    text, _, quoted = change_words(result, params.headline, month, month, "mom_pct", numbers.mom, signed=True)
+    return f"{text} on {month_name(month - 1)}", set(numbers.mom.claims) | quoted
+
+
+def headline_figure(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> str:
     """The edition's headline figure, for the subtitle and the e-mail subject (the month is in the title)."""
     text = f"{tonnes(numbers.level)} shipped"
+    if (mom := _month_on_month(result, numbers, params)) is not None:
+        text += f", {mom[0]}"
     if numbers.of_base.pinned:
         label = "the pre-control level" if params.baseline == "pre_control_mean" else "a year earlier"
         text += f", {percent(numbers.of_base.value)} of {label}"
     return text
 
 
-def _level_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPoint:
+def change_words(result: Reconstruction, series: str, first: pd.Period, last: pd.Period, measure: str,
+                 figure: Figure, signed: bool = False) -> tuple[str, float, set[str]]:
+    """How a change is written, with its sign and the claim it quotes: as its source stated it
+    when a claim the reconstruction keeps does (its digits and its hedge: 'about 5.7%'), else as
+    computed (one decimal, marked unless reported). Unsigned text is the magnitude."""
+    stated = stated_change(result, series, first, last, measure)
+    if stated is not None:
+        return stated_percent(stated, signed=signed, magnitude=not signed), float(stated.value), {stated.claim_id}
+    moved = figure.value - 100
+    return change_text(moved if signed else abs(moved), figure.basis, signed=signed), moved, set()
+
+
+def ytd_change_words(result: Reconstruction, series: str, month: pd.Period, row,
+                     signed: bool = False) -> tuple[str, float, set[str]]:
+    """change_words for January to `month` on the same months a year earlier (a year-to-date row)."""
+    figure = Figure(row["change_pct"] + 100, row["change_low"] + 100, row["change_high"] + 100, row["change_basis"])
+    return change_words(result, series, pd.Period(year=month.year, month=1, freq="M"), month, "yoy_pct", figure,
+                        signed)
+
+
+def _level_point(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> KeyPoint:
+    """'July magnet exports were 5,577 t, nearly +75% on June: 110% of the Jan–Mar 2025 monthly
+    average and about 5.7% above July 2024 (≈5,276 t).'"""
     month = numbers.month
-    text = f"{month_name(month)} {series_name(params.headline)} of {tonnes(numbers.level)}"
+    text = f"{month_name(month)} {series_name(params.headline)} were {tonnes(numbers.level)}"
     claims = set(numbers.level.claims)
-    parts = []
+    if (mom := _month_on_month(result, numbers, params)) is not None:
+        text += f", {mom[0]}"
+        claims |= mom[1]
+    against = []
     if numbers.of_base.pinned:
-        parts.append(f"were {percent(numbers.of_base.value)} of "
-                     f"{baseline_label(params.baseline, params.control_start)}")
+        against.append(f"{percent(numbers.of_base.value)} of {baseline_label(params.baseline, params.control_start)}")
         claims |= set(numbers.of_base.claims)
     if numbers.yoy.pinned and params.baseline != "same_month_prior_year":
-        change = numbers.yoy.value - 100
-        direction = "above" if change >= 0 else "below"
-        parts.append(f"{percent(abs(change))} {direction} {month_label(month - 12)} ({tonnes(numbers.year_ago)})")
-        claims |= set(numbers.yoy.claims)
-    text = text.replace(" of ", " were ", 1) + "." if not parts else text + " " + " and ".join(parts) + "."
+        text_of_change, moved, quoted = change_words(result, params.headline, month, month, "yoy_pct", numbers.yoy)
+        direction = "above" if moved >= 0 else "below"
+        against.append(f"{text_of_change} {direction} {month_label(month - 12)} ({tonnes(numbers.year_ago)})")
+        claims |= set(numbers.yoy.claims) | quoted
+    text += (": " + " and ".join(against) if against else "") + "."
     return KeyPoint(text, tuple(sorted(claims)))
 
 
@@ -84,18 +123,26 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
     if len(since_controls(rec, headline)) < 2:
         return None  # one month since the controls: no low point or recovery to speak of yet
     low = trough(rec, headline)
-    trough_level = Figure(low["tonnes"], low["low"], low["high"], low["basis"])
     control = parse_month(params.control_start)
-    after = int(row["months_to_trough"])
-    when = "in the month the controls began" if after == 0 else \
-        f"{after} month{'s' if after > 1 else ''} after the controls began in {month_name(control)}"
-    text = (f"The low point was {month_label(low['month'])} at {tonnes(trough_level)}, "
-            f"{percent(row['depth_pct'])} of baseline, {when}.")
-    if pd.notna(row["regain_100_month"]):
-        text += f" Exports were back above 100% of baseline in {month_label(row['regain_100_month'])}."
-    elif pd.notna(row["regain_90_month"]):
-        text += f" They regained 90% of baseline in {month_label(row['regain_90_month'])}, but not yet 100%."
+    if low.certain:
+        after = int(row["months_to_trough"])
+        when = "in the month the controls began" if after == 0 else \
+            f"{after} month{'s' if after > 1 else ''} after the controls began in {month_name(control)}"
+        trough_level = Figure(low.row["tonnes"], low.row["low"], low.row["high"], low.row["basis"])
+        level = f"{tonnes(trough_level)}, " if trough_level.pinned else ""
+        depth = percent(row["depth_pct"]) if pd.notna(row["depth_pct"]) else percent_range(low.low, low.high)
+        text = f"The low point was {month_label(low.row['month'])} at {level}{depth} of baseline, {when}."
     else:
+        text = (f"The low point was {months_label(low.months)}, at most {percent(low.high)} of baseline; "
+                "the figures cannot tell which month was lower.")
+    if row["never_below_90"]:
+        text += (" Exports did not fall below 100% of baseline." if row["never_below_100"] else
+                 " Exports did not fall below 90% of baseline.")
+    if not row["never_below_100"] and pd.notna(row["regain_100_month"]):
+        text += f" Exports were back above 100% of baseline in {month_label(row['regain_100_month'])}."
+    elif not row["never_below_90"] and pd.notna(row["regain_90_month"]):
+        text += f" They regained 90% of baseline in {month_label(row['regain_90_month'])}, but not yet 100%."
+    elif not row["never_below_90"]:
         text += " They have not yet regained 90% of baseline."
     if not math.isnan(row["shortfall_t"]):
         text += (f" The cumulative shortfall since {month_name(control)} is {RECONSTRUCTED_MARK}{row['shortfall_t']:,.0f} t"
@@ -104,16 +151,17 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
     return KeyPoint(text, tuple(sorted({c for cs in claims for c in cs.split()})))
 
 
-def _ytd_point(numbers: EditionNumbers) -> KeyPoint | None:
+def _ytd_point(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
     row = numbers.ytd.iloc[-1]
     if math.isnan(row["ytd"]) or math.isnan(row["change_pct"]):
         return None
     year = numbers.month.year
     span = f"January–{month_name(numbers.month)}" if numbers.month.month > 1 else "January"
-    direction = "down" if row["change_pct"] < 0 else "up"
+    text_of_change, moved, quoted = ytd_change_words(result, params.headline, numbers.month, row)
+    direction = "down" if moved < 0 else "up"
     return KeyPoint(f"{span} {year} exports total {mark(row['basis'])}{row['ytd']:,.0f} t, {direction} "
-                    f"{percent(abs(row['change_pct']))} on the same period of {year - 1}.",
-                    tuple(row["claims"].split()))
+                    f"{text_of_change} on the same period of {year - 1}.",
+                    tuple(sorted(set(row["claims"].split()) | quoted)))
 
 
 def _destinations_point(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> KeyPoint | None:
@@ -130,8 +178,10 @@ def _destinations_point(result: Reconstruction, numbers: EditionNumbers, params:
             moved = change(result, series, month, lag)
             if moved.pinned:
                 earlier = month_figure(result, series, month - lag)
-                detail.append(f"{percent(moved.value - 100, signed=True)} on {label}, {tonnes(earlier)}")
-                claims |= set(moved.claims)
+                measure = "yoy_pct" if lag == 12 else "mom_pct"
+                text_of_change, _, quoted = change_words(result, series, month, month, measure, moved, signed=True)
+                detail.append(f"{text_of_change} on {label}, {tonnes(earlier)}")
+                claims |= set(moved.claims) | quoted
                 break
         parts.append(f"{destination_name(destination)} {tonnes(level)}" + (f" ({detail[0]})" if detail else ""))
     if not parts:
@@ -184,13 +234,14 @@ def _dispute_points(result: Reconstruction, numbers: EditionNumbers, params: Edi
 
 def key_points(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters,
                ledger: Ledger) -> list[KeyPoint]:
-    candidates = [_level_point(numbers, params), *_dispute_points(result, numbers, params, ledger),
-                  _recovery_point(numbers, params), _ytd_point(numbers), _destinations_point(result, numbers, params),
+    candidates = [_level_point(result, numbers, params), *_dispute_points(result, numbers, params, ledger),
+                  _recovery_point(numbers, params), _ytd_point(result, numbers, params),
+                  _destinations_point(result, numbers, params),
                   _rare_earths_point(result, numbers, params)]
     return [point for point in candidates if point is not None][:5]
 
 
-def summary_paragraph(numbers: EditionNumbers, params: EditionParameters) -> str:
+def summary_paragraph(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters) -> str:
     control = parse_month(params.control_start)
     text = (f"China tightened export controls on rare earths and magnets in {month_label(control)}. "
             f"In {month_label(numbers.month)} it exported {tonnes(numbers.level)} of {product_noun(params.headline)}")
@@ -200,8 +251,9 @@ def summary_paragraph(numbers: EditionNumbers, params: EditionParameters) -> str
     text += "."
     ytd = numbers.ytd.iloc[-1]
     if not math.isnan(ytd["change_pct"]):
-        direction = "below" if ytd["change_pct"] < 0 else "above"
-        text += (f" Year to date, shipments are {percent(abs(ytd['change_pct']))} {direction} "
+        text_of_change, moved, _ = ytd_change_words(result, params.headline, numbers.month, ytd)
+        direction = "below" if moved < 0 else "above"
+        text += (f" Year to date, shipments are {text_of_change} {direction} "
                  f"the same months of {numbers.month.year - 1}.")
     text += (f" Figures marked {RECONSTRUCTED_MARK} are reconstructed from other published statements "
              "(growth rates, totals, rankings); unmarked figures are as reported. "
