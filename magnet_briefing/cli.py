@@ -115,7 +115,26 @@ def _report(args: argparse.Namespace, started: float, kernel) -> int:
         if path.exists():
             say(f"    {name:<16} {file_size_label(path.stat().st_size):>9}")
     say(f"Index of all editions: {shown_path(Path(args.reports) / 'index.html')}")
+    report_claims(built.consistency, built.folder / "consistency.csv")
     return 0
+
+
+def report_claims(consistency, path: Path) -> None:
+    """The claims set aside or disputed, one line each with its reason, cut to the terminal's width;
+    how many were kept within the allowance."""
+    import shutil
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    listed = consistency[consistency["status"].isin(["disputed", "inconsistent"])]
+    spread = int((consistency["status"] == "spread").sum())
+    if listed.empty and not spread:
+        return
+    say(f"Claims not taken as stated ({shown_path(path)}):")
+    for row in listed.itertuples():
+        line = f"    {row.claim_id} {'set aside' if row.status == 'inconsistent' else 'disputed'}: {row.reason}"
+        say(shown(line, max(width - 2, 20)))  # with its "…", one character short of the width
+    if spread:
+        say(f"    {spread} claim{'s' if spread > 1 else ''} kept within the allowance for revisions and rounding")
 
 
 def run_editions(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ REPORTS_ROOT = PROJECT_ROOT / "reports"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "briefing.ipynb"
 
 NOTEBOOK_PARAMETERS = ("month", "control_start", "baseline", "series", "data")
-PUBLISHING_PARAMETERS = ("email_to",)
+PUBLISHING_PARAMETERS = ("email_to", "email_from")
 PARAMETERS = NOTEBOOK_PARAMETERS + PUBLISHING_PARAMETERS
 BASELINES = ("pre_control_mean", "same_month_prior_year")
 MAX_PARAMS_BYTES = 64 * 1024   # params.yaml is a dozen lines
@@ -45,6 +45,7 @@ class EditionParameters:
     series: tuple[str, ...]
     data: str
     email_to: tuple[str, ...] = ()   # recipients, each 'name@host' or 'Name <name@host>'
+    email_from: str = ""             # the draft's sender, one such address (empty: the mail client's)
 
     @property
     def headline(self) -> str:
@@ -186,6 +187,13 @@ def recipients(value) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _sender(value) -> str:
+    found = recipients(value)
+    if len(found) > 1:
+        raise ParameterError(f"email_from: one address, not {len(found)}")
+    return found[0] if found else ""
+
+
 def latest_reported_month(ledger: Ledger, series: str) -> str:
     claims = ledger.claims
     levels = claims[(claims["series"] == series) & (claims["measure"] == "level")
@@ -245,4 +253,4 @@ def resolve(params: dict, ledger: Ledger) -> EditionParameters:
         raise ParameterError(f"baseline: '{shown(baseline)}' is not one of {', '.join(BASELINES)}")
     return EditionParameters(month=month, control_start=control_start, baseline=baseline,
                              series=tuple(series), data=_text("data", merged["data"]),
-                             email_to=recipients(merged.get("email_to")))
+                             email_to=recipients(merged.get("email_to")), email_from=_sender(merged.get("email_from")))

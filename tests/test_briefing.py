@@ -181,3 +181,19 @@ def test_every_table_has_one_header_row_and_every_cited_claim_links_to_its_row(j
     summary = text_of(outputs_after(july, "show_summary"))
     assert '<a href="#claim-c08">c08</a>' in summary
     assert "nearly +75% on the month before" in html  # c09, in words
+
+
+def test_a_misspelt_papermill_parameter_stops_the_first_cell_with_one_line(tmp_path):
+    """papermill only warns about a parameter the notebook does not define: the notebook refuses it,
+    and says so in one line, not a traceback."""
+    with pytest.raises(papermill.PapermillExecutionError) as raised:
+        run_notebook(tmp_path, basline="same_month_prior_year")
+    assert raised.value.ename == "ParameterError" and "unknown parameter 'basline'" in raised.value.evalue
+    executed = json.loads((tmp_path / "executed.ipynb").read_text())
+    errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert len(errors) == 1 and len(errors[0]["traceback"]) == 1
+
+
+def test_one_series_as_a_papermill_string_works(tmp_path):
+    notebook = run_notebook(tmp_path, series="magnets/world")  # what `papermill -p series magnets/world` passes
+    assert images_in(outputs_after(notebook, "show_recovery_curve")) == 1

@@ -37,7 +37,7 @@ def test_none_takes_the_default_and_a_value_overrides_it(tmp_path, monkeypatch):
     ledger = load_ledger(ROOT / "data")
     params = tmp_path / "params.yaml"
     params.write_text('month: "2025-06"\ncontrol_start: "2025-04"\nbaseline: same_month_prior_year\n'
-                      'series: [magnets/US]\ndata: data\nemail_to: ""\n')
+                      'series: [magnets/US]\ndata: data\nemail_to: ""\nemail_from: ""\n')
     monkeypatch.setattr(config, "PARAMS_FILE", params)
     resolved = config.resolve({"month": None, "series": None, "baseline": "pre_control_mean"}, ledger)
     assert (resolved.month, resolved.series, resolved.baseline) == ("2025-06", ("magnets/US",), "pre_control_mean")

@@ -45,7 +45,7 @@ def reports(tmp_path) -> Path:
     edition = root / "2025-06"
     edition.mkdir(parents=True)
     (edition / "briefing.html").write_text("<p>the June edition</p>", encoding="utf-8")
-    write_edition_record(edition, "2025-06", "June", "1 t shipped")
+    write_edition_record(edition, "2025-06", "June", "1 t shipped", {})
     write_index(root)
     return root
 
@@ -113,7 +113,9 @@ CASES = [
     ("6 email_to with a line break", HEADER + GOOD, 'email_to: "desk@example.org\\nBcc: spy@example.org"\n', [],
      "email_to: 'desk@example.org\\nBcc: spy@example.org' holds a control character"),
     ("6 a YAML bomb under a known key", HEADER + GOOD, YAML_BOMB, [], "YAML aliases (*name) are not allowed"),
-    ("6 a reports folder that cannot be written", HEADER + GOOD, None, ["--reports", "/sys/magnet-reports"],
+    ("6 a reports folder that cannot be written",
+     HEADER + GOOD + "g0,magnets/world,2025-01..2025-03,level,15000,t,exact,s\n", None,
+     ["--reports", "/sys/magnet-reports"],
      "Operation not permitted"),
     ("review: a source dated in month 13, cited",
      (HEADER + GOOD, "source_id,publisher,title,published,url\ns,Wire,Title,2025-13,\n"), None, [],
@@ -225,7 +227,9 @@ def test_markup_and_math_in_every_free_text_field_stay_text(tmp_path, capsys):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;svg onload=alert(document.domain)&gt;" in html
     message = message_from_bytes((root / "2025-07" / "briefing.eml").read_bytes(), policy=policy.default)
     assert "<script" not in message.get_body(("html",)).get_content()
-    assert "<script" not in (root / "index.html").read_text(encoding="utf-8")
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index
+    assert "Another ledger:" in index  # built from a copy, not the project's own ledger: the index says so
 
 
 def test_csv_cells_that_look_like_formulas_are_text(tmp_path):

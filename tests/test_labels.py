@@ -37,3 +37,23 @@ def test_a_claim_in_words_keeps_the_digits_its_source_gave():
         "nearly 3 times the month before"
     assert claim_statement(Claim(measure="lowest_since", value_text="2020-02", unit="month", qualifier="exact")) == \
         "the lowest since February 2020"
+
+
+def test_the_console_lists_set_aside_and_disputed_claims_cut_to_the_width(capsys, monkeypatch):
+    import os
+    from pathlib import Path
+
+    import pandas as pd
+
+    from magnet_briefing import cli
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=None: os.terminal_size((60, 20)))
+    consistency = pd.DataFrame({"claim_id": ["a", "b", "c", "d"],
+                                "status": ["consistent", "inconsistent", "disputed", "spread"],
+                                "residual": [0.0, 5.0, 1.0, 0.1],
+                                "reason": ["", "x" * 200, "it and a cannot both hold", "within 0.25%"]})
+    cli.report_claims(consistency, Path("consistency.csv"))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Claims not taken as stated")
+    assert lines[1].startswith("    b set aside: xxx") and len(lines[1]) <= 59
+    assert lines[2] == "    c disputed: it and a cannot both hold"
+    assert lines[3] == "    1 claim kept within the allowance for revisions and rounding"

@@ -1,6 +1,8 @@
 """Publishing end to end: slow (each build runs a kernel), so editions are built once per module."""
 from __future__ import annotations
 
+import datetime
+import json
 import re
 import shutil
 import subprocess
@@ -161,12 +163,16 @@ def test_email_draft_has_inline_charts_and_the_pdf(edition, params):
     assert len(attachments) == 1
     assert attachments[0].get_content() == (edition / "briefing.pdf").read_bytes()
     executed = read_notebook(edition / "briefing.ipynb")
-    assert [part.get_content() for part in images.values()] == email_charts(executed)
+    assert [part.get_content() for part in images.values()] == [png for png, _ in email_charts(executed)]
 
 
 def test_index_and_tables(reports, edition, params):
     assert (edition / "monthly.csv").exists() and (edition / "consistency.csv").exists()
     index = (reports / "index.html").read_text(encoding="utf-8")
+    origin = json.loads((edition / "edition.json").read_text(encoding="utf-8"))["provenance"]
+    assert origin["claims"] == 39 and origin["default_ledger"] and len(origin["ledger_sha256"]) == 64
+    assert origin["as_of"] == "2025-08" and origin["code_version"]
+    assert "39 claims · data as of 2025-08" in index and "Another ledger" not in index
     assert f'href="{params.month}/briefing.pdf"' in index
     assert [record["month"] for record in read_edition_records(reports)] == [params.month]
     assert not [path for path in reports.iterdir() if path.name.startswith(".")]
@@ -265,15 +271,19 @@ def test_email_charts_prefer_tagged_cells():
         return nbformat.v4.new_code_cell("", outputs=[output], metadata={"tags": list(tags)})
 
     cells = [chart_cell(b"one"), chart_cell(b"two", ["email-chart"]), chart_cell(b"three")]
-    assert email_charts(nbformat.v4.new_notebook(cells=cells)) == [b"two"]
+    assert email_charts(nbformat.v4.new_notebook(cells=cells)) == [(b"two", "Chart 1")]
     untagged = [chart_cell(bytes([n])) for n in range(5)]
-    assert email_charts(nbformat.v4.new_notebook(cells=untagged)) == [b"\x00", b"\x01", b"\x02"]
+    assert [png for png, _ in email_charts(nbformat.v4.new_notebook(cells=untagged))] == [b"\x00", b"\x01", b"\x02"]
 
 
 def test_email_subject_and_recipient():
     head = Masthead(title="China's rare-earth magnet exports: July 2025 briefing",
                     headline="Exports rose to 5,577 t", key_points=["One.", "Two."])
-    message = build_email(head, "2025-07", [b"png"], b"%PDF-1.7", to=("desk@example.org",))
+    noon = datetime.datetime(2025, 8, 31, 12, tzinfo=datetime.UTC)
+    message = build_email(head, "2025-07", [(b"png", "A chart of July")], b"%PDF-1.7", to=("desk@example.org",),
+                          sender="Desk <desk@example.org>", date=noon)
+    assert message["From"] == "Desk <desk@example.org>" and message["Date"] == "Sun, 31 Aug 2025 12:00:00 +0000"
+    assert 'alt="A chart of July"' in message.get_body(("html",)).get_content()
     assert message["To"] == "desk@example.org"
     assert message["Subject"] == "China's rare-earth magnet exports: July 2025 briefing — Exports rose to 5,577 t"
     assert email_subject(Masthead(title="Magnet briefing", headline="", key_points=[]), "2025-07") == \

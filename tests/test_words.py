@@ -65,3 +65,17 @@ def test_destination_and_rare_earth_points_cite_their_own_series(edition):
     ledger = edition.ledger.claims.set_index("claim_id")["series"]
     assert {ledger[c] for c in destinations} <= {"magnets/US", "magnets/DE"}
     assert {ledger[c] for c in rare_earths} <= {"rare_earths/world", "magnets/world"}
+
+
+@pytest.mark.parametrize("params,fragment", [
+    ({"control_start": "2025-02"}, "control_start: 2025-02 leaves no baseline for magnets/world: the claims do not "
+                                   "pin the total of 2024-11..2025-01; control_start 2025-04 would work"),
+    ({"month": "2025-06", "series": "magnets/DE", "baseline": "same_month_prior_year"},
+     "baseline: same_month_prior_year needs magnets/DE in 2024-06, which the claims do not pin"),
+])
+def test_parameters_that_leave_no_baseline_are_one_line_naming_what_would_work(params, fragment):
+    from magnet_briefing.config import ParameterError
+    ledger = load_ledger(ROOT / "data")
+    with pytest.raises(ParameterError) as raised:
+        prepare_edition(resolve(params, ledger), ledger, reconstruct(ledger.claims))
+    assert str(raised.value).startswith(fragment) and "\n" not in str(raised.value)

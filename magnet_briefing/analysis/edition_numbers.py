@@ -10,7 +10,7 @@ from ..config import EditionParameters
 from ..engine import Reconstruction
 from ..engine.basis import PINNED
 from ..ledger.periods import parse_month
-from .baselines import baseline
+from .baselines import baseline, pre_control_months
 from .figures import Figure, change, month_figure, ratio
 from .recovery import recovery_metrics, recovery_table
 from .year_to_date import year_to_date
@@ -43,6 +43,26 @@ def edition_numbers(result: Reconstruction, params: EditionParameters) -> Editio
         month_before=month_figure(result, series, month - 1), mom=change(result, series, month, 1),
         recovery=recovery, metrics=recovery_metrics(recovery, params.control_start),
         ytd=year_to_date(result, series, params.month))
+
+
+def check_baseline(result: Reconstruction, params: EditionParameters) -> str | None:
+    """A one-line reason why the headline series has no baseline for the edition month, naming the
+    parameter and what would work; None if it has one."""
+    series, month = params.headline, parse_month(params.month)
+    if baseline(result, series, month, params.control_start, params.baseline).pinned:
+        return None
+    if params.baseline == "same_month_prior_year":
+        other = baseline(result, series, month, params.control_start, "pre_control_mean").pinned
+        return (f"baseline: same_month_prior_year needs {series} in {month - 12}, which the claims do not pin"
+                + ("; pre_control_mean works" if other else ""))
+    first, *_, last = pre_control_months(params.control_start)
+    asked = parse_month(params.control_start)
+    working = [start for start in pd.period_range(month - 24, month, freq="M")
+               if baseline(result, series, start, str(start), "pre_control_mean").pinned]
+    nearest = min(working, key=lambda start: abs((start - asked).n), default=None)
+    hint = f"; control_start {nearest} would work" if nearest is not None else ""
+    return (f"control_start: {params.control_start} leaves no baseline for {series}: the claims do not pin the "
+            f"total of {first}..{last}{hint}")
 
 
 def check_edition_month(result: Reconstruction, series: str, month: str) -> str | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..analysis.edition_numbers import EditionNumbers, check_edition_month, edition_numbers
+from ..analysis.edition_numbers import EditionNumbers, check_baseline, check_edition_month, edition_numbers
 from ..config import EditionParameters, ParameterError
 from ..engine import Reconstruction
 from ..ledger.load import Ledger
@@ -50,7 +50,7 @@ class Edition:
 
 def prepare_edition(params: EditionParameters, ledger: Ledger, result: Reconstruction) -> Edition:
     """Raises ParameterError, before anything is built, when the month has no headline figure."""
-    problem = check_edition_month(result, params.headline, params.month)
+    problem = check_edition_month(result, params.headline, params.month) or check_baseline(result, params)
     if problem:
         raise ParameterError(problem)
     return Edition(params, ledger, result, edition_numbers(result, params))

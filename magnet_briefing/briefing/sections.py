@@ -2,16 +2,20 @@
 each showing that section's result."""
 from __future__ import annotations
 
+import ast
+
 import pandas as pd
+from IPython import get_ipython
 from IPython.display import HTML, Image, Markdown, display
 from markupsafe import Markup, escape
 
 from ..analysis.figures import Figure, month_figure
 from ..analysis.recovery import trough
-from ..config import ledger_folder, resolve
+from ..config import ParameterError, check_names, ledger_folder, resolve
 from ..engine import reconstruct
-from ..engine.saved import read_reconstruction
-from ..ledger.load import load_ledger
+from ..engine.reconstruct import ImplausibleClaims
+from ..engine.saved import RefusedFile, read_reconstruction
+from ..ledger.load import LedgerError, load_ledger
 from ..ledger.periods import parse_month
 from . import charts, tables, words
 from .edition import Edition, prepare_edition
@@ -27,6 +31,24 @@ from .labels import (
 )
 from .style import png_bytes, use_house_style
 
+USER_ERRORS = (ParameterError, LedgerError, RefusedFile, ImplausibleClaims)  # shown as one line, not a traceback
+NOTEBOOK_ONLY = ("reconstruction",)  # set by the build, not a briefing parameter of params.yaml
+
+
+def _one_line(shell, etype, value, tb, tb_offset=None):
+    shell._showtraceback(etype, value, [f"{etype.__name__}: {value}"])
+
+
+def injected_parameters(history: list[str]) -> set[str]:
+    """The names papermill assigned: its injected cell starts '# Parameters' (IPython's In history)."""
+    names = set()
+    for source in history:
+        if source.startswith("# Parameters"):
+            tree = ast.parse(source)
+            names |= {target.id for node in tree.body if isinstance(node, ast.Assign)
+                      for target in node.targets if isinstance(target, ast.Name)}
+    return names
+
 
 def open_edition(month=None, control_start=None, baseline=None, series=None, data=None,
                  reconstruction=None) -> Edition:
@@ -34,7 +56,13 @@ def open_edition(month=None, control_start=None, baseline=None, series=None, dat
 
     None takes the default from params.yaml. `reconstruction` is the file `make report` saved the
     edition's reconstruction in, so the ledger is reconstructed once per edition; without it the
-    ledger is reconstructed here."""
+    ledger is reconstructed here. Run by papermill, a parameter the notebook does not know (a typo
+    such as `-p basline ...`, which papermill only warns about) is an error."""
+    shell = get_ipython()
+    if shell is not None:
+        shell.set_custom_exc(USER_ERRORS, _one_line)
+        check_names({name: None for name in injected_parameters(shell.user_ns.get("In", []))
+                     if name not in NOTEBOOK_ONLY}, where="papermill parameters")
     ledger = load_ledger(ledger_folder(data))
     params = resolve({"month": month, "control_start": control_start, "baseline": baseline, "series": series,
                       "data": data}, ledger)

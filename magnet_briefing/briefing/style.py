@@ -58,10 +58,12 @@ def style_of(series: str):
 def finish(fig, ax, title: str, subtitle: str, source: str) -> None:
     """Title, subtitle and source line, set as plain text: a '$' in a publisher's name is a dollar
     sign, not matplotlib's math markup."""
-    fig.suptitle(textwrap.fill(title, 72), x=0.01, ha="left", fontsize=11, fontweight="bold", color=INK,
+    scale = fig.get_figwidth() / A4_WIDTH_IN  # characters per line shrink with the width
+    fig.suptitle(textwrap.fill(title, int(72 * scale)), x=0.01, ha="left", fontsize=11, fontweight="bold",
+                 color=INK, parse_math=False)
+    ax.set_title(textwrap.fill(subtitle, int(100 * scale)), loc="left", color=MUTED, fontsize=8.5, pad=6,
                  parse_math=False)
-    ax.set_title(textwrap.fill(subtitle, 100), loc="left", color=MUTED, fontsize=8.5, pad=6, parse_math=False)
-    source = textwrap.fill(source, 128)
+    source = textwrap.fill(source, int(128 * scale))
     lines = source.count("\n") + 1
     reserved = (lines * 6.5 * 1.35 / 72 + 0.04) / fig.get_figheight()  # inches of source text, as a fraction
     fig.get_layout_engine().set(rect=(0, reserved, 1, 1 - reserved))

@@ -29,6 +29,7 @@ from .html import STYLESHEET, render_html
 from .index import write_edition_record, write_index
 from .mail import build_email, email_bytes
 from .notebook import NotebookFailed, email_charts, execute_notebook, forget_parameter, read_notebook
+from .provenance import provenance
 
 OUTPUT_FILES = ("briefing.html", "briefing.pdf", "briefing.eml", "briefing.ipynb",
                 "monthly.csv", "consistency.csv", "edition.json")
@@ -50,6 +51,7 @@ class EditionBuild:
     month: str
     folder: Path
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    consistency: pd.DataFrame | None = None   # consistency.csv: which claims were not taken as stated
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,11 @@ def _warm_up_when_ready(helper: ProcessPoolExecutor, kernel) -> None:
     threading.Thread(target=wait_then_submit, daemon=True).start()
 
 
-def _write_html_and_pdf(staging: Path, title: str, month: str, headline_text: str) -> None:
+def _write_html_and_pdf(staging: Path, title: str, month: str, headline_text: str, origin: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         executed = read_notebook(staging / "briefing.ipynb")
-        html = render_html(executed, title=title, month=month, headline=headline_text)
+        html = render_html(executed, title=title, month=month, headline=headline_text, provenance=origin)
         (staging / "briefing.html").write_text(html, encoding="utf-8")
         pdf_stage.write_pdf(html, staging / "briefing.pdf", staging)
 
@@ -155,6 +157,7 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
         folders.clean_leftovers(reports_root)
     result = reconstruct(ledger.claims) if result is None else result
     head = masthead(prepare_edition(params, ledger, result))
+    origin = provenance(ledger)
     staging = folders.make_staging_folder(reports_root, month)
     helper = None
     try:
@@ -175,16 +178,17 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
             nbformat.write(forget_parameter(executed, "reconstruction", "the build's copy is gone: reconstruct here"),
                            str(staging / "briefing.ipynb"))
         with stage("Writing HTML and PDF"):
-            render = (staging, head.title, month, head.headline)
+            render = (staging, head.title, month, head.headline, origin.line())
             if helper:
                 helper.submit(_write_html_and_pdf, *render).result()
             else:
                 _write_html_and_pdf(*render)
         with stage("Writing e-mail draft"):
             pdf = (staging / "briefing.pdf").read_bytes()
-            message = build_email(head, month, email_charts(executed), pdf, to=params.email_to)
+            message = build_email(head, month, email_charts(executed), pdf, to=params.email_to,
+                                  sender=params.email_from, date=origin.as_of_date())
             (staging / "briefing.eml").write_bytes(email_bytes(message))
-        write_edition_record(staging, month, head.title, head.headline)
+        write_edition_record(staging, month, head.title, head.headline, origin.as_dict())
         final = reports_root / month
         folders.move_into_place(staging, final)
     finally:
@@ -199,7 +203,7 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
                 write_index(reports_root)
             except OSError as error:  # the edition is published; the next run writes the index
                 say(f"    warning: {reports_root.name}/index.html not updated ({error.strerror})")
-    return EditionBuild(month=month, folder=final, stage_seconds=seconds)
+    return EditionBuild(month=month, folder=final, stage_seconds=seconds, consistency=result.consistency)
 
 
 def edition_months(params: dict, ledger: Ledger) -> list[str]:

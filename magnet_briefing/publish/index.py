@@ -26,11 +26,14 @@ li{padding:.9rem 0;border-bottom:1px solid #d6dade}
 .month{font-weight:700;font-size:1.1rem}
 .headline{margin:.2rem 0 .35rem;color:#3c434a}
 .files a{margin-right:.9rem;font-size:.9rem;color:#9b2a1e}
+.origin{margin:.1rem 0 .35rem;font-size:.8rem;color:#5d6670}
+.other{color:#9b2a1e}
 """.strip()
 
 
-def write_edition_record(folder: Path, month: str, title: str, headline: str) -> None:
-    record = {"month": month, "title": title, "headline": headline}
+def write_edition_record(folder: Path, month: str, title: str, headline: str, origin: dict) -> None:
+    """edition.json: what the index shows, and where the edition came from (provenance.py)."""
+    record = {"month": month, "title": title, "headline": headline, "provenance": origin}
     (folder / RECORD_NAME).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -46,11 +49,21 @@ def read_edition_records(reports_root: Path) -> list[dict]:
             continue
         if not isinstance(record, dict):
             continue
-        record = {key: str(record.get(key, "")) for key in ("title", "headline")}
+        origin = record.get("provenance") if isinstance(record.get("provenance"), dict) else {}
+        record = {key: str(record.get(key, "")) for key in ("title", "headline")} | {"provenance": origin}
         record["month"] = folder.name
         record["files"] = [name for name, _ in LINKS if (folder / name).exists()]
         records.append(record)
     return sorted(records, key=lambda record: record["month"], reverse=True)
+
+
+def _origin(origin: dict) -> str:
+    """Where the edition came from; an edition of another ledger than the project's is marked."""
+    if not origin:
+        return ""
+    other = "" if origin.get("default_ledger", True) else '<strong class="other">Another ledger:</strong> '
+    return (f'<p class="origin">{other}{escape(origin.get("ledger", ""))} · {escape(str(origin.get("claims", "")))} '
+            f'claims · data as of {escape(origin.get("as_of", ""))} · code {escape(origin.get("code_version", ""))}</p>')
 
 
 def render_index(records: list[dict]) -> str:
@@ -64,6 +77,7 @@ def render_index(records: list[dict]) -> str:
             f'<li><a class="month" href="{main_link}">{escape(month_label(month))}</a>'
             f' <span class="title">{escape(record.get("title", ""))}</span>'
             f'<p class="headline">{escape(record.get("headline", ""))}</p>'
+            f'{_origin(record["provenance"])}'
             f'<p class="files">{links}</p></li>')
     body = "\n".join(items) if items else "<li>No editions yet: run <code>make report</code>.</li>"
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -5,8 +5,10 @@ multipart/related and every style is inline.
 """
 from __future__ import annotations
 
+import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
+from email.utils import format_datetime
 
 from markupsafe import escape
 
@@ -42,12 +44,12 @@ def _plain_text(head: Masthead, month: str, chart_count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _html_body(head: Masthead, month: str, chart_cids: list[str]) -> str:
+def _html_body(head: Masthead, month: str, chart_cids: list[tuple[str, str]]) -> str:
     points = "".join(f'<li style="margin:0 0 8px;">{escape(point)}</li>' for point in head.key_points)
     charts = "".join(
-        f'<p style="margin:0 0 16px;"><img src="cid:{cid}" width="{CHART_WIDTH_PX}" alt="Chart {number}" '
+        f'<p style="margin:0 0 16px;"><img src="cid:{cid}" width="{CHART_WIDTH_PX}" alt="{escape(alt)}" '
         f'style="display:block;width:100%;max-width:{CHART_WIDTH_PX}px;height:auto;border:0;"></p>'
-        for number, cid in enumerate(chart_cids, start=1))
+        for cid, alt in chart_cids)
     headline = (f'<p style="margin:0 0 16px;font-size:17px;color:#333;">{escape(head.headline)}</p>'
                 if head.headline else "")
     key_points = (f'<h2 style="{SANS}font-size:15px;margin:20px 0 8px;">Key points</h2>'
@@ -67,18 +69,24 @@ def _html_body(head: Masthead, month: str, chart_cids: list[str]) -> str:
         "</div></body></html>\n")
 
 
-def build_email(head: Masthead, month: str, charts: list[bytes], pdf: bytes, to: tuple[str, ...] = ()) -> EmailMessage:
-    """A draft (X-Unsent: 1) that mail clients open ready to send."""
+def build_email(head: Masthead, month: str, charts: list[tuple[bytes, str]], pdf: bytes, to: tuple[str, ...] = (),
+                sender: str = "", date: datetime.datetime | None = None) -> EmailMessage:
+    """A draft (X-Unsent: 1) that mail clients open ready to send. `charts` are (PNG, alt text);
+    `date` is the data's as-of date, not the build's, so a rebuilt edition is the same message."""
     message = EmailMessage()
     message["Subject"] = email_subject(head, month)
+    if sender:
+        message["From"] = sender  # a checked address (config.recipients)
     if to:
-        message["To"] = ", ".join(to)  # checked addresses (config.recipients)
+        message["To"] = ", ".join(to)
+    if date is not None:
+        message["Date"] = format_datetime(date)
     message["X-Unsent"] = "1"
     message.set_content(_plain_text(head, month, len(charts)))
     cids = [f"chart{number}.{month}@magnet-briefing" for number in range(1, len(charts) + 1)]
-    message.add_alternative(_html_body(head, month, cids), subtype="html")
+    message.add_alternative(_html_body(head, month, list(zip(cids, [alt for _, alt in charts]))), subtype="html")
     html_part = message.get_payload()[1]
-    for cid, png in zip(cids, charts):
+    for cid, (png, _) in zip(cids, charts):
         html_part.add_related(png, "image", "png", cid=f"<{cid}>", disposition="inline")
     message.add_attachment(pdf, "application", "pdf", filename=pdf_attachment_name(month))
     return message

@@ -120,12 +120,14 @@ def _png_outputs(cell: NotebookNode) -> list[NotebookNode]:
     return [output for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
 
 
-def email_charts(nb: NotebookNode, limit: int = 3) -> list[bytes]:
-    """PNG charts of cells tagged `email-chart`; without tags, the notebook's first charts."""
+def email_charts(nb: NotebookNode, limit: int = 3) -> list[tuple[bytes, str]]:
+    """(PNG, alt text) of the charts of cells tagged `email-chart`; without tags, the notebook's first
+    charts. The alt text is the cell's description (its `alt` metadata)."""
     tagged = [cell for cell in nb.cells if EMAIL_CHART_TAG in cell.get("metadata", {}).get("tags", [])]
-    cells = tagged or nb.cells
-    pngs = [output.data["image/png"] for cell in cells for output in _png_outputs(cell)]
-    return [base64.b64decode(png) for png in pngs[:limit]]
+    charts = [(base64.b64decode(output.data["image/png"]), cell.get("metadata", {}).get("alt") or "Chart")
+              for cell in tagged or nb.cells for output in _png_outputs(cell)]
+    return [(png, alt if alt != "Chart" else f"Chart {number}") for number, (png, alt) in
+            enumerate(charts[:limit], start=1)]
 
 
 def presentable(nb: NotebookNode) -> NotebookNode:
