@@ -17,7 +17,17 @@ FOLDER_ARGS := $(if $(value DATA),--data $(call shell_word,DATA)) $(if $(value R
 REPORT_ARGS := $(if $(value MONTH),--month $(call shell_word,MONTH)) $(FOLDER_ARGS)
 unexport MONTH DATA REPORTS
 
-.PHONY: setup report editions test check lint bench lab clean
+.PHONY: help setup report editions test check lint bench lab clean
+
+help:
+	@echo "make report    set up .venv (first run only) and build the default edition into reports/<YYYY-MM>/"
+	@echo "               MONTH=YYYY-MM another month; DATA=folder another ledger; REPORTS=folder another output folder"
+	@echo "make editions  every month from control_start to the latest, in parallel (DATA=, REPORTS= as above)"
+	@echo "make test      ruff and every test (about a minute and a half)"
+	@echo "make check     ruff and the quick tests, which start no kernel (about 10 s)"
+	@echo "make bench     the engine's scale and the publishing speed benchmarks"
+	@echo "make lab       JupyterLab on notebooks/, in the project's environment"
+	@echo "make clean     remove the built editions and the index"
 
 setup: $(STAMP)
 
@@ -25,7 +35,9 @@ setup: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	@echo "==> Setting up $(VENV) from requirements.txt (the first run takes a few minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2> >(grep -v "^WARNING: Location 'file:" >&2)
+	@set -o pipefail; $(PY) -m pip install --disable-pip-version-check -r requirements.txt \
+		2> >(grep -v "^WARNING: Location 'file:" >&2) | grep --line-buffered -E "^(Collecting|Successfully installed)" \
+		| sed -u -e "s/^Collecting /    collecting /" -e "s/^Successfully installed .*/    installed/"
 	@rm -f $(VENV)/lib/python*/site-packages/magnet_briefing.pth
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e .
 	@touch $(STAMP)
