@@ -39,8 +39,10 @@ def text_of(outputs) -> str:
     return "\n".join(parts)
 
 
-def images_in(outputs) -> int:
-    return sum("image/png" in output.get("data", {}) for output in outputs)
+def images_in(outputs, email_only: bool = False) -> int:
+    """Charts for the pages (or, email_only, the phone-width copies drawn for the e-mail)."""
+    return sum("image/png" in output.get("data", {}) and bool(output.get("metadata", {}).get("email_only")) == email_only
+               for output in outputs)
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +84,10 @@ def test_summary_quotes_the_reconstructed_numbers(july, shipped):
 def test_every_section_has_its_output(july):
     assert images_in(outputs_after(july, "show_recovery_curve")) == 1
     assert images_in(outputs_after(july, "show_monthly_tonnage")) == 1
+    # the two e-mail charts are drawn again at a phone's width, for the e-mail alone
+    assert images_in(outputs_after(july, "show_recovery_curve"), email_only=True) == 1
+    assert images_in(outputs_after(july, "show_monthly_tonnage"), email_only=True) == 1
+    assert images_in(outputs_after(july, "show_destinations"), email_only=True) == 0
     assert images_in(outputs_after(july, "show_destinations")) == 1
     metrics = text_of(outputs_after(july, "show_recovery_metrics"))
     assert "Trough" in metrics and "May 2025" in metrics and "Regained 100% of baseline" in metrics

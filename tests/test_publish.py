@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import re
 import shutil
@@ -63,7 +64,9 @@ def _notebook(path: Path, extra_cells=()) -> Path:
 
 
 def count_png_outputs(nb) -> int:
-    return sum("image/png" in output.get("data", {}) for cell in nb.cells for output in cell.get("outputs", []))
+    """The charts the pages show (not the phone-width copies drawn for the e-mail alone)."""
+    return sum("image/png" in output.get("data", {}) and not output.get("metadata", {}).get("email_only")
+               for cell in nb.cells for output in cell.get("outputs", []))
 
 
 def _drawn_images(pdf: PdfReader) -> int:
@@ -247,6 +250,12 @@ def test_real_notebook_builds(tmp_path, params, capsys):
     html = message.get_body(("html",)).get_content()
     cids = {part["Content-ID"].strip("<>") for part in message.walk() if part.get_content_type() == "image/png"}
     assert set(re.findall(r'src="cid:([^"]+)"', html)) == cids and len(cids) == 2
+    # the e-mail's charts are the phone-width copies, described by their cells' alt texts
+    from PIL import Image
+    widths = [Image.open(io.BytesIO(part.get_content())).width for part in message.walk()
+              if part.get_content_type() == "image/png"]
+    assert all(width <= 700 for width in widths)
+    assert "Line chart of exports as a percentage of baseline" in html
 
 
 def test_leftovers_of_killed_runs_are_cleaned(tmp_path):

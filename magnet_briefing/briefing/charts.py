@@ -22,7 +22,18 @@ from .labels import (
     short_month,
     short_month_name,
 )
-from .style import A4_WIDTH_IN, INK, MUTED, PRIOR_YEAR, basis_legend_handles, finish, legend_below, markers, style_of
+from .style import (
+    A4_WIDTH_IN,
+    INK,
+    MUTED,
+    PRIOR_YEAR,
+    basis_legend_handles,
+    finish,
+    legend_below,
+    markers,
+    narrow,
+    style_of,
+)
 
 
 def recovery_title(recovery: pd.DataFrame, headline_series: str) -> str:
@@ -135,11 +146,14 @@ def tonnage_chart(result: Reconstruction, series: str, first: str, last: str, so
         a, b = (start - months[0]).n, (end - months[0]).n
         y = top * 1.06
         ax.plot([a - 0.35, a - 0.35, b + 0.35, b + 0.35], [y * 0.98, y, y, y * 0.98], color=INK, linewidth=0.9)
-        ax.text(a - 0.35, y * 1.01, f"{short_month_name(start)}–{short_month_name(end)}: {number(row.estimate, row.basis)} t in total",
-                ha="left", va="bottom", fontsize=7.5, color=INK)
+        total = f"{number(row.estimate, row.basis)} t"
+        label = total if narrow(fig) else f"{short_month_name(start)}–{short_month_name(end)}: {total} in total"
+        ax.text(a - 0.35, y * 1.01, label, ha="left", va="bottom", fontsize=7.5, color=INK, in_layout=False)
         top = max(top, y * 1.12)
     ax.set_ylim(0, top * 1.08)
     labels = [f"{short_month_name(m)}\n{m.year}" if (m.month == 1 or i == 0) else f"{short_month_name(m)}" for i, m in enumerate(months)]
+    if narrow(fig):  # every other month, so that the labels fit
+        labels = [label if i % 2 == 0 or "\n" in label else "" for i, label in enumerate(labels)]
     ax.set_xticks(x, labels, fontsize=7 if len(months) > 14 else 8)
     ax.set_ylabel("tonnes")
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))

@@ -29,7 +29,7 @@ from .labels import (
     series_label,
     tonnes,
 )
-from .style import png_bytes, use_house_style
+from .style import phone_size, png_bytes, use_house_style
 
 USER_ERRORS = (ParameterError, LedgerError, RefusedFile, ImplausibleClaims)  # shown as one line, not a traceback
 NOTEBOOK_ONLY = ("reconstruction",)  # set by the build, not a briefing parameter of params.yaml
@@ -73,8 +73,18 @@ def open_edition(month=None, control_start=None, baseline=None, series=None, dat
     return edition
 
 
+EMAIL_ONLY = "email_only"  # output metadata: a chart for the e-mail alone (publishing leaves it out of the pages)
+
+
 def _show(fig) -> None:
     display(Image(data=png_bytes(fig), format="png"))
+
+
+def _show_with_phone_copy(draw) -> None:
+    """The chart, and again at a phone's width for the e-mail, whose body is read on phones too."""
+    _show(draw())
+    with phone_size():
+        display(Image(data=png_bytes(draw()), format="png"), metadata={EMAIL_ONLY: True})
 
 
 def _claim_links(edition: Edition, claim_ids, separator: str = ", ") -> Markup:
@@ -98,8 +108,9 @@ def show_summary(edition: Edition) -> None:
 
 
 def show_recovery_curve(edition: Edition) -> None:
-    _show(charts.recovery_chart(edition.numbers.recovery, edition.baseline_text, edition.params.control_start,
-                                edition.source_line(edition.params.series), edition.params.headline))
+    _show_with_phone_copy(lambda: charts.recovery_chart(
+        edition.numbers.recovery, edition.baseline_text, edition.params.control_start,
+        edition.source_line(edition.params.series), edition.params.headline))
 
 
 def _trough_level(edition: Edition) -> Figure | None:
@@ -117,8 +128,8 @@ def show_monthly_tonnage(edition: Edition, series: str | None = None) -> None:
     level, low = edition.numbers.level, _trough_level(edition)
     title = (f"{month_name(edition.month)} exports of {tonnes(level)} against a low of {tonnes(low)}" if low else
              f"{month_name(edition.month)} exports: {tonnes(level)}")
-    _show(charts.tonnage_chart(edition.result, series, first, edition.params.month,
-                               edition.source_line([series]), title))
+    _show_with_phone_copy(lambda: charts.tonnage_chart(edition.result, series, first, edition.params.month,
+                                                       edition.source_line([series]), title))
 
 
 def show_recovery_metrics(edition: Edition) -> None:

@@ -58,11 +58,11 @@ def style_of(series: str):
 def finish(fig, ax, title: str, subtitle: str, source: str) -> None:
     """Title, subtitle and source line, set as plain text: a '$' in a publisher's name is a dollar
     sign, not matplotlib's math markup."""
-    scale = fig.get_figwidth() / A4_WIDTH_IN  # characters per line shrink with the width
+    scale = (fig.get_figwidth() - 0.8) / (A4_WIDTH_IN - 0.8)  # characters per line shrink with the text's width
     fig.suptitle(textwrap.fill(title, int(72 * scale)), x=0.01, ha="left", fontsize=11, fontweight="bold",
                  color=INK, parse_math=False)
-    ax.set_title(textwrap.fill(subtitle, int(100 * scale)), loc="left", color=MUTED, fontsize=8.5, pad=6,
-                 parse_math=False)
+    per_line = int((92 if narrow(fig) else 100) * scale)  # a narrow chart's axes start further in
+    ax.set_title(textwrap.fill(subtitle, per_line), loc="left", color=MUTED, fontsize=8.5, pad=6, parse_math=False)
     source = textwrap.fill(source, int(128 * scale))
     lines = source.count("\n") + 1
     reserved = (lines * 6.5 * 1.35 / 72 + 0.04) / fig.get_figheight()  # inches of source text, as a fraction
@@ -71,7 +71,21 @@ def finish(fig, ax, title: str, subtitle: str, source: str) -> None:
              parse_math=False)
 
 
+PHONE_SIZE_IN = (4.2, 4.8)  # the e-mail's charts, drawn again for a phone: the same text on a narrower chart
+
+
+def phone_size():
+    """Charts drawn inside this context are phone-sized (the text keeps its size, so it stays legible)."""
+    return mpl.rc_context({"figure.figsize": PHONE_SIZE_IN})
+
+
+def narrow(fig) -> bool:
+    return fig.get_figwidth() < A4_WIDTH_IN * 0.75
+
+
 def legend_below(ax, handles=None, labels=None, ncols=4) -> None:
+    if narrow(ax.figure):
+        ncols = 1
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
     tick_lines = max([t.get_text().count("\n") + 1 for t in ax.get_xticklabels()] or [1])

@@ -10,6 +10,7 @@ import nbformat
 from nbformat import NotebookNode
 
 CHART_DPI = 150
+EMAIL_ONLY = "email_only"  # output metadata of a chart for the e-mail alone (briefing/sections.py draws it)
 EMAIL_CHART_TAG = "email-chart"
 KERNEL_ARGUMENTS = [
     "--IPKernelApp.log_level=CRITICAL",
@@ -120,14 +121,20 @@ def _png_outputs(cell: NotebookNode) -> list[NotebookNode]:
     return [output for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
 
 
+def _email_only(output: NotebookNode) -> bool:
+    return bool(output.get("metadata", {}).get(EMAIL_ONLY))
+
+
 def email_charts(nb: NotebookNode, limit: int = 3) -> list[tuple[bytes, str]]:
-    """(PNG, alt text) of the charts of cells tagged `email-chart`; without tags, the notebook's first
-    charts. The alt text is the cell's description (its `alt` metadata)."""
+    """(PNG, alt text) of the charts of cells tagged `email-chart` (without tags, the notebook's first
+    charts): the phone-width copy where the cell drew one. The alt text is the cell's description."""
     tagged = [cell for cell in nb.cells if EMAIL_CHART_TAG in cell.get("metadata", {}).get("tags", [])]
-    charts = [(base64.b64decode(output.data["image/png"]), cell.get("metadata", {}).get("alt") or "Chart")
-              for cell in tagged or nb.cells for output in _png_outputs(cell)]
-    return [(png, alt if alt != "Chart" else f"Chart {number}") for number, (png, alt) in
-            enumerate(charts[:limit], start=1)]
+    charts = []
+    for cell in tagged or nb.cells:
+        outputs = _png_outputs(cell)
+        for output in [o for o in outputs if _email_only(o)][:1] or [o for o in outputs if not _email_only(o)]:
+            charts.append((base64.b64decode(output.data["image/png"]), cell.get("metadata", {}).get("alt", "")))
+    return [(png, alt or f"Chart {number}") for number, (png, alt) in enumerate(charts[:limit], start=1)]
 
 
 def presentable(nb: NotebookNode) -> NotebookNode:
@@ -148,7 +155,8 @@ def presentable(nb: NotebookNode) -> NotebookNode:
             if "remove-output" in tags:
                 cell.outputs = []
             cell.outputs = [output for output in cell.outputs
-                            if not (output.output_type == "stream" and output.get("name") == "stderr")]
+                            if not (output.output_type == "stream" and output.get("name") == "stderr")
+                            and not _email_only(output)]
             if not cell.outputs:
                 continue
             for output in _png_outputs(cell):
