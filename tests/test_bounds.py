@@ -85,19 +85,27 @@ def test_fast_bounds_equal_one_lp_per_month(source):
 
 
 def test_rows_match_the_claims():
-    """A growth claim x_t = r * x_(t-1) gives two rows over both months; a level over a range, one sum row."""
+    """A growth claim x_t = r * x_(t-1) gives two rows over both months and a third that its base
+    shipped something (a ten-thousandth of the series' median stated month); a level over a range,
+    one sum row."""
     claims = load_ledger(ROOT / "data").claims
     system = build_system(claims)
     arrays = system.claims
     k = int(np.flatnonzero(arrays.ids == "c02")[0])  # May 2025 fell 52.9% on April
     rows = np.flatnonzero(system.row_claim == k)
-    assert len(rows) == 2
+    assert len(rows) == 3
     series = arrays.series[k]
     may, april = system.column(series, arrays.end[k]), system.column(series, arrays.end[k] - 1)
     for r, multiplier in zip(rows, (0.4705, 0.4715)):
         row = system.matrix[r].toarray().ravel()
         assert row[may] == 1.0 and row[april] == pytest.approx(-multiplier)
         assert np.count_nonzero(row) == 2
+    base = system.matrix[rows[2]].toarray().ravel()
+    assert np.flatnonzero(base).tolist() == [april] and base[april] == 1.0
+    levels = claims[(claims["series"] == "magnets/world") & (claims["measure"] == "level")]
+    months = np.array([(end - start).n + 1 for start, end in zip(levels["start"], levels["end"])])
+    typical = np.median(np.where(levels["unit"] == "kg", levels["value"] / 1000, levels["value"]) / months)
+    assert system.row_lo[rows[2]] == pytest.approx(1e-4 * typical) and np.isinf(system.row_hi[rows[2]])
     total = int(np.flatnonzero(arrays.ids == "c05")[0])  # January to May 2025
     (r,) = np.flatnonzero(system.row_claim == total)
     assert np.count_nonzero(system.matrix[r].toarray()) == 5

@@ -1,15 +1,15 @@
 """Estimates: bounds, an estimate and provenance for every month of every series, from the kept claims.
 
 Bounds are the tightest the claims allow (bounds.py); the claims a month rests on are the
-rows behind its bounds. A month a level claim states shows the most precise stated figure;
-a month the claims pin (basis.py) shows the middle of its bounds; any other month shows bounds
-only. Residuals are measured against these estimates, with the central point (central.py)
+rows behind its bounds. A month a level claim states shows a stated figure (shown_figure: the
+most precise one, and one the others need not widen when outlets differ); a month the claims
+pin (basis.py) shows the middle of its bounds; any other month shows bounds only. Residuals are measured against these estimates, with the central point (central.py)
 standing in for bounded months. Everything is computed for the whole ledger at once.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ import pandas as pd
 from .basis import basis_of, stating
 from .bounds import LedgerBounds
 from .central import central_points
+from .content import twin_codes
 from .lp import IntervalLP
 from .rows import System
 
@@ -28,6 +29,10 @@ class Estimates:
     bounds: LedgerBounds
     stated: np.ndarray       # a single-month level claim states it
     point: np.ndarray        # the estimate (NaN where the month has no upper bound)
+    relaxed: np.ndarray      # per claim: the others need it to use its allowance (conflicts/verdicts.py)
+    linked: np.ndarray       # per column: some claim speaks of it (in this fit or a reading)
+    hull: object = None      # readings.Hull: readings of groups with disputed or spread claims
+    also: dict[int, frozenset[str]] = field(default_factory=dict)  # per month of such a group: its readings' claims
 
     @property
     def low(self) -> np.ndarray:
@@ -40,6 +45,7 @@ class Estimates:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_lps", None)  # HiGHS models are rebuilt on demand, never copied between processes
+        state.pop("_twins", None)
         return state
 
     def _group_lp(self, g: int) -> IntervalLP:
@@ -54,12 +60,35 @@ class Estimates:
         return cache[g]
 
     def claims_of_rows(self, rows) -> set[str]:
-        return set(self.system.claims.ids[self.system.row_claim[np.fromiter(rows, dtype=np.int64)]])
+        """The claims of these rows, and their twins (content.py): which of two claims that say the
+        same a bound happened to use depends on nothing but the ledger's order."""
+        claims = self.system.row_claim[np.fromiter(rows, dtype=np.int64)]
+        if "_twins" not in self.__dict__:
+            codes = twin_codes(self.system.claims, in_order=True)
+            order = np.argsort(codes, kind="stable")
+            self.__dict__["_twins"] = (codes, order, codes[order])
+        codes, order, sorted_codes = self.__dict__["_twins"]
+        wanted = np.unique(codes[claims])
+        found = order[np.concatenate([np.arange(a, b) for a, b in zip(np.searchsorted(sorted_codes, wanted),
+                                                                      np.searchsorted(sorted_codes, wanted, "right"))])
+                      ] if len(wanted) else np.zeros(0, dtype=np.int64)
+        return set(self.system.claims.ids[found].tolist())
 
     def sum_bounds(self, columns: np.ndarray) -> tuple[float, float, set[str]]:
-        """Tightest bounds of a sum of months (columns of one series), and the claims they rest on."""
+        """Tightest bounds of a sum of months (columns of one series), and the claims they rest on;
+        where months have readings (readings.py), what every reading allows."""
         columns = np.asarray(columns, dtype=np.int64)
-        if (self.system.component[columns] < 0).any() or not np.isfinite(self.low[columns]).all():
+        if self.hull is not None:
+            return self.hull.sum_bounds(columns, self.fitted_sum_bounds)
+        return self.fitted_sum_bounds(columns)
+
+    def fitted_sum_bounds(self, columns: np.ndarray) -> tuple[float, float, set[str]]:
+        """sum_bounds from this fit's own rows (one month: its bounds, which are the tightest)."""
+        columns = np.asarray(columns, dtype=np.int64)
+        if len(columns) == 1 and self.linked[columns[0]]:
+            j = int(columns[0])
+            return float(self.low[j]), float(self.high[j]), self.claims_of_rows(self.bounds.support[j])
+        if (~self.linked[columns]).any() or not np.isfinite(self.low[columns]).all():
             return 0.0, math.inf, set()
         low = high = 0.0
         rows_used: set[int] = set()
@@ -91,7 +120,14 @@ class Estimates:
             return None
         found = np.flatnonzero(stating(claims) & (claims.series == names.index(series)) & (claims.start == first)
                                & (claims.end == last))
-        return int(found[np.argmin(claims.hi[found] - claims.lo[found])]) if len(found) else None
+        if not len(found):
+            return None
+        low = high = math.nan  # the bounds only decide between different figures
+        if len(np.unique(claims.central[found])) > 1:
+            low, high, _ = self.sum_bounds(self.system.column(np.full(last - first + 1, names.index(series)),
+                                                              np.arange(first, last + 1)))
+        return int(shown_figure(claims, found, np.full(len(found), low), np.full(len(found), high),
+                                self.relaxed)[0])
 
     def period_bounds(self, series: str, months: list[pd.Period]) -> tuple[float, float, set[str]]:
         """sum_bounds of these months of one series; (0, inf, no claims) where a month lies outside
@@ -106,27 +142,46 @@ class Estimates:
         return self.sum_bounds(self.system.offset[k] + offsets)
 
 
-def _stated_estimates(system: System, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per column: whether a single-month level claim states it, and the most precise stated figure."""
+def shown_figure(claims, chosen: np.ndarray, low: np.ndarray, high: np.ndarray, relaxed: np.ndarray,
+                 period: np.ndarray | None = None) -> np.ndarray:
+    """Of claims stating one period (`period` tells periods apart), the one whose figure is shown:
+    one the others need not widen (conflicts/verdicts.py), then the most precise, then the figure
+    nearest the middle of the period's bounds (low, high per claim), then the smaller: never an
+    average of two outlets' figures, and never the first in the ledger's order. The chosen claims,
+    one per period, by period."""
+    period = np.zeros(len(chosen), dtype=np.int64) if period is None else period
+    middle = np.where(np.isfinite(high), (low + high) / 2, low)
+    value = claims.central[chosen]
+    order = np.lexsort((value, np.abs(value - middle), claims.hi[chosen] - claims.lo[chosen], relaxed[chosen], period))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = period[order][1:] != period[order][:-1]
+    return chosen[order[first]]
+
+
+def _stated_estimates(system: System, low: np.ndarray, high: np.ndarray,
+                      relaxed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column: whether a single-month level claim states it, and the figure shown (shown_figure)."""
     claims = system.claims
     single = np.flatnonzero(stating(claims) & (claims.start == claims.end))
     columns = system.column(claims.series[single], claims.start[single])
-    half_width = (claims.hi[single] - claims.lo[single]) / 2
-    order = np.lexsort((half_width, columns))  # by column, most precise first
-    columns, chosen = columns[order], single[order]
-    first = np.ones(len(columns), dtype=bool)
-    first[1:] = columns[1:] != columns[:-1]
+    chosen = shown_figure(claims, single, low[columns], high[columns], relaxed, columns)
+    at = system.column(claims.series[chosen], claims.start[chosen])
     stated = np.zeros(system.n_cols, dtype=bool)
     value = np.full(system.n_cols, np.nan)
-    stated[columns[first]] = True
-    value[columns[first]] = claims.central[chosen[first]]
+    stated[at] = True
+    value[at] = claims.central[chosen]
     return stated, np.clip(value, low, high)
 
 
-def estimate(system: System, bounds: LedgerBounds) -> Estimates:
+def estimate(system: System, bounds: LedgerBounds, relaxed: np.ndarray | None = None, hull=None) -> Estimates:
+    """`relaxed` per claim (none if not given); `hull` (readings.Hull, over this system's columns)
+    sets the months of groups with disputed or spread claims to what every reading allows."""
+    relaxed = np.zeros(len(system.claims.ids), dtype=bool) if relaxed is None else relaxed
+    also = hull.cover(bounds) if hull is not None else {}
     low, high = bounds.low, bounds.high
-    stated, stated_value = _stated_estimates(system, low, high)
+    stated, stated_value = _stated_estimates(system, low, high, relaxed)
     linked = system.component >= 0
+    linked[list(also)] = True
     basis = np.where(linked, basis_of(low, high, stated), "unknown")
     middle = (low + high) / 2
     point = np.select([basis == "reported", basis != "unknown"], [stated_value, middle], np.nan)
@@ -134,4 +189,4 @@ def estimate(system: System, bounds: LedgerBounds) -> Estimates:
     # but residuals and reasons need a value for them)
     point = central_points(system, bounds, point, (basis == "bounded") | ((basis == "unknown") & linked),
                            stated, stated_value)
-    return Estimates(system, bounds, stated, point)
+    return Estimates(system, bounds, stated, point, relaxed, linked, hull, also)

@@ -1,9 +1,13 @@
 """reconstruct(): the engine's step of the pipeline, ledger claims in, the two tables and the estimates out.
 
-Claims become rows (rows.py); the rows give every month's bounds (bounds.py, in slices of series
-for a large ledger: scale_out.py); where the rows cannot all hold, contradicting claims are set
-aside (contradictions.py) and the bounds found again without them; the kept claims give the
-estimates (estimates.py), and those the tables (tables.py).
+The claims are put in content order (content.py), so nothing after depends on ids or on the
+ledger's row order. Claims become rows (rows.py); the rows give every month's bounds
+(bounds.py, in slices of series for a large ledger: scale_out.py). Where the rows cannot all
+hold, each claim gets a status (conflicts/): those set aside or disputed are left out, those
+spread kept with their allowance, and the bounds are found again; a disputed group's months
+show what each of its readings allows (readings.py). The kept claims give the estimates
+(estimates.py), and those the tables (tables.py) with every claim's residual and reason
+(residuals.py, explain.py).
 """
 from __future__ import annotations
 
@@ -15,12 +19,17 @@ import pandas as pd
 
 from ..ledger.periods import month_of
 from ..ledger.plausible import MAX_TONNES
+from .allowance import allowance
 from .bounds import LedgerBounds
-from .contradictions import find_contradictions
+from .conflicts.verdicts import SPREAD, Verdicts, settle
+from .content import content_order
 from .estimates import Estimates, estimate
-from .rows import System, build_system
+from .explain import reasons
+from .readings import fit_readings
+from .residuals import residuals
+from .rows import System, build_system, claim_arrays
 from .scale_out import ledger_bounds
-from .tables import claim_list, consistency_table, monthly_table
+from .tables import claim_list, consistency_table, monthly_table, table_months
 
 CLAIMS_NAMED = 8  # in a message, at most this many claim ids
 
@@ -33,7 +42,7 @@ class ImplausibleClaims(ValueError):
 class Reconstruction:
     monthly: pd.DataFrame       # monthly.csv
     consistency: pd.DataFrame   # consistency.csv
-    kept: pd.DataFrame          # the claims the reconstruction rests on (inconsistent ones set aside)
+    kept: pd.DataFrame          # the claims the reconstruction rests on (set-aside and disputed ones left out)
     estimates: Estimates
 
     @cached_property
@@ -67,16 +76,36 @@ def _refuse_implausible(system: System, bounds: LedgerBounds) -> None:
                                 f"more than any export statistic; check the figures and rates of {listed}")
 
 
+def _final_fit(system: System, verdicts: Verdicts, widen: np.ndarray) -> tuple[System, LedgerBounds]:
+    """The kept claims' rows (spread claims widened) over the ledger's columns, and their bounds."""
+    kept = verdicts.kept
+    spread = verdicts.status[kept] == SPREAD
+    final = build_system(system.claims.take(kept, renumber=False), np.where(spread, widen[kept], 0.0),
+                         (system.first, system.n_months))
+    return final, ledger_bounds(final)
+
+
 def reconstruct(claims: pd.DataFrame) -> Reconstruction:
-    system = build_system(claims)
+    arrays = claim_arrays(claims)
+    order = content_order(arrays)
+    arrays, ordered = arrays.take(order, renumber=False), claims.iloc[order].reset_index(drop=True)
+    system = build_system(arrays)
     bounds = ledger_bounds(system)
-    dropped = find_contradictions(system, bounds)
-    kept = claims
-    if dropped:
-        kept = claims[~claims["claim_id"].isin(dropped)]
-        system = build_system(kept)
-        bounds = ledger_bounds(system)
-    _refuse_implausible(system, bounds)
-    estimates = estimate(system, bounds)
-    return Reconstruction(monthly=monthly_table(estimates), consistency=consistency_table(claims, dropped, estimates),
-                          kept=kept, estimates=estimates)
+    verdicts = settle(system, bounds)
+    widen = allowance(arrays)
+    final = system
+    if not verdicts.settled_nothing():
+        del bounds
+        final, bounds = _final_fit(system, verdicts, widen)
+    _refuse_implausible(final, bounds)
+    hull = fit_readings(system, verdicts, widen)
+    estimates = estimate(final, bounds, verdicts.relaxed[verdicts.kept], hull)
+    numeric = ~arrays.rank
+    monthly = monthly_table(estimates, table_months(arrays) if numeric.any() else None)
+    residual = residuals(system, estimates.point)
+    reason = reasons(ordered, system, verdicts, estimates, hull, widen)
+    ledger_order = np.argsort(order)
+    consistency = consistency_table(arrays.ids[ledger_order], verdicts.status[ledger_order], residual[ledger_order],
+                                    reason[ledger_order])
+    kept = claims[claims["claim_id"].isin(set(arrays.ids[verdicts.kept].tolist()))]
+    return Reconstruction(monthly=monthly, consistency=consistency, kept=kept, estimates=estimates)

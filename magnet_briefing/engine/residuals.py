@@ -5,31 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .estimates import Estimates
 from .rows import System
 
 
-def residuals(estimates: Estimates) -> np.ndarray:
-    """Per claim the estimates rest on."""
-    return _residuals(estimates.system, estimates.point)
-
-
-def set_aside_residuals(whole: System, estimates: Estimates) -> np.ndarray:
-    """The same residuals for every claim of `whole`, a system over every claim (set-aside ones
-    too, so its windows contain the estimates'), by the same array code: the estimates' point
-    copied in, NaN elsewhere."""
-    fitted = estimates.system
-    series = np.repeat(np.arange(len(fitted.offset)), fitted.n_months)
-    month = fitted.first[series] + np.arange(fitted.n_cols) - fitted.offset[series]
-    where = {name: k for k, name in enumerate(whole.claims.names)}
-    in_whole = np.array([where[name] for name in fitted.claims.names], dtype=np.int64)[series]
-    assert ((month >= whole.first[in_whole]) & (month < whole.first[in_whole] + whole.n_months[in_whole])).all()
-    point = np.full(whole.n_cols, np.nan)
-    point[whole.column(in_whole, month)] = estimates.point
-    return _residuals(whole, point)
-
-
-def _residuals(system: System, point: np.ndarray) -> np.ndarray:
+def residuals(system: System, point: np.ndarray) -> np.ndarray:
+    """Per claim of `system`, against a point over its columns: the claims set aside too, when
+    `system` holds every claim over the columns the estimates have."""
     claims = system.claims
     total = np.r_[0.0, np.cumsum(np.nan_to_num(point))]
     missing = np.r_[0, np.cumsum(np.isnan(point))]

@@ -3,13 +3,19 @@
 Every claim of every series becomes rows  lo <= sum(coef * x[column]) <= hi, from its interval
 (ledger/intervals.py); a column is one month of one series. A level is one row over its months.
 Growth is linear because shipments are non-negative: x_t >= r_lo * x_(t-lag) and
-x_t <= r_hi * x_(t-lag). A ranking is one inequality per earlier period inside the window.
+x_t <= r_hi * x_(t-lag). A stated change also says its base shipped something, so a growth
+claim adds one more row, sum(base months) >= its floor (a ten-thousandth of the series'
+typical month): without it two opposite changes on one pair of months "hold" with both months
+at 0 t. A ranking is one inequality per earlier period inside the window.
 Building the rows as arrays, not claim by claim, is what lets a ledger of a thousand series and
 half a million claims be reconstructed in seconds.
+
+A claim may be widened by its materiality allowance (allowance.py): the same rows, each bound
+moved out by the allowance (a ranking's by a share of the ranked period).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -19,6 +25,10 @@ from scipy.sparse.csgraph import connected_components
 from ..ledger.intervals import KG_PER_TONNE, model_intervals
 from ..ledger.periods import ordinals
 from ..ledger.vocabulary import CENTRAL_QUALIFIERS, LAGS, RANK_MEASURES
+
+BASE_FLOOR_SHARE = 1e-4   # a growth claim's base ships at least this share of the series' typical month
+BASE_FLOOR_T = 1e-3       # and at least a kilogram
+LEVEL, GROWTH, BASE, RANK = range(4)   # what each row says (System.row_kind)
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,29 @@ class ClaimArrays:
     exact: np.ndarray        # bool: qualifier exact or about (names a central value)
     since: np.ndarray        # a ranking's 'since' month ordinal (0 otherwise)
     value: np.ndarray        # the figure as written: tonnes for levels (kg converted), % or a multiple
+    floor: np.ndarray        # a growth claim's least base total in tonnes (0 for other claims)
+
+    def take(self, index: np.ndarray, renumber: bool = True) -> ClaimArrays:
+        """These claims alone (in this order), their series numbered afresh (or every series kept)."""
+        index = np.asarray(index, dtype=np.int64)
+        picked = {f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "names"}
+        if not renumber:
+            return ClaimArrays(names=self.names, **picked)
+        present, picked["series"] = np.unique(picked["series"], return_inverse=True)
+        return ClaimArrays(names=[self.names[s] for s in present], **picked)
+
+
+def _base_floors(series: np.ndarray, count: int, measure: np.ndarray, central: np.ndarray, start: np.ndarray,
+                 end: np.ndarray, lag: np.ndarray) -> np.ndarray:
+    """Per claim: BASE_FLOOR_SHARE of its series' median stated month (a range level counts as its
+    mean month) for a growth claim, at least BASE_FLOOR_T; 0 for the others. A median, so that one
+    wrong level does not move it."""
+    level = np.flatnonzero((measure == "level") & (central > 0))
+    typical = np.ones(count)
+    if len(level):
+        medians = pd.Series(central[level] / (end[level] - start[level] + 1)).groupby(series[level]).median()
+        typical[medians.index.to_numpy()] = medians.to_numpy()
+    return np.where(lag > 0, np.maximum(BASE_FLOOR_SHARE * typical[series], BASE_FLOOR_T), 0.0)
 
 
 def claim_arrays(claims: pd.DataFrame) -> ClaimArrays:
@@ -52,9 +85,10 @@ def claim_arrays(claims: pd.DataFrame) -> ClaimArrays:
     exact = claims["qualifier"].isin(CENTRAL_QUALIFIERS).to_numpy() & ~rank
     value = claims["value"].to_numpy(dtype=float).copy()
     value[(measure == "level") & (claims["unit"].to_numpy() == "kg")] /= KG_PER_TONNE
-    return ClaimArrays(claims["claim_id"].to_numpy(dtype=object), series, names, measure,
-                       ordinals(claims["start"]), ordinals(claims["end"]), lag, rank, lo, hi, central,
-                       claims["qualifier"].to_numpy(dtype=object), exact, since, value)
+    start, end = ordinals(claims["start"]), ordinals(claims["end"])
+    floor = _base_floors(series, len(names), measure, central, start, end, lag)
+    return ClaimArrays(claims["claim_id"].to_numpy(dtype=object), series, names, measure, start, end, lag, rank,
+                       lo, hi, central, claims["qualifier"].to_numpy(dtype=object), exact, since, value, floor)
 
 
 @dataclass
@@ -69,6 +103,7 @@ class System:
     row_hi: np.ndarray
     row_claim: np.ndarray    # index into claims
     component: np.ndarray    # per column: connected group of months (-1 if no row touches it)
+    row_kind: np.ndarray     # LEVEL, GROWTH, BASE or RANK
 
     @property
     def n_cols(self) -> int:
@@ -76,6 +111,11 @@ class System:
 
     def column(self, series: np.ndarray, month: np.ndarray) -> np.ndarray:
         return self.offset[series] + (month - self.first[series])
+
+    def month_of_column(self) -> tuple[np.ndarray, np.ndarray]:
+        """(series, month ordinal) of every column."""
+        series = np.repeat(np.arange(len(self.offset)), self.n_months)
+        return series, self.first[series] + np.arange(self.n_cols) - self.offset[series]
 
 
 def _expand(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,9 +136,9 @@ def series_windows(arrays: ClaimArrays) -> tuple[np.ndarray, np.ndarray]:
     return first, last
 
 
-def _rank_rows(arrays: ClaimArrays, first: np.ndarray):
-    """Row parts of every ranking: the earlier period (+1) against the ranked one (-1); and each
-    row's place among its claim's rows (the latest earlier period first)."""
+def _rank_rows(arrays: ClaimArrays, first: np.ndarray, widen: np.ndarray | None):
+    """Row parts of every ranking: the earlier period (+1) against the ranked one (-1, or -(1 -+ its
+    allowance) when widened); and each row's place among its claim's rows (the latest earlier period first)."""
     k = np.flatnonzero(arrays.rank)
     start, end = arrays.start[k], arrays.end[k]
     length = end - start + 1
@@ -111,39 +151,59 @@ def _rank_rows(arrays: ClaimArrays, first: np.ndarray):
     at_least = (other == arrays.since[k][claim]) == higher
     lo = np.where(at_least, 0.0, -np.inf)
     hi = np.where(at_least, np.inf, 0.0)
-    return k[claim], back - 1, other, length[claim], start[claim], -np.ones(len(claim)), lo, hi
+    share = np.zeros(len(claim)) if widen is None else widen[k][claim]
+    coef = -np.where(at_least, 1.0 - share, 1.0 + share)
+    return k[claim], back - 1, other, length[claim], start[claim], coef, lo, hi
 
 
-def build_system(claims: pd.DataFrame) -> System:
-    arrays = claim_arrays(claims)
-    first, last = series_windows(arrays)
-    n_months = (last - first + 1) if len(first) else np.zeros(0, dtype=np.int64)
+def build_system(claims: pd.DataFrame | ClaimArrays, widen: np.ndarray | None = None,
+                 window: tuple[np.ndarray, np.ndarray] | None = None) -> System:
+    """The rows of these claims; `widen` (per claim, allowance.py's units) moves each claim's bounds
+    out by its allowance; `window` (first month and months per series) replaces the months the
+    claims reach, so that a part of a ledger gets the columns and ranking rows it has in the whole."""
+    arrays = claims if isinstance(claims, ClaimArrays) else claim_arrays(claims)
+    if window is None:
+        first, last = series_windows(arrays)
+        n_months = (last - first + 1) if len(first) else np.zeros(0, dtype=np.int64)
+    else:
+        first, n_months = (np.asarray(v, dtype=np.int64) for v in window)
+    lo, hi = arrays.lo, arrays.hi
+    if widen is not None:
+        numeric = ~arrays.rank
+        lo = np.where(numeric, np.maximum(lo - widen, 0.0), lo)
+        hi = np.where(numeric & np.isfinite(hi), hi + widen, hi)
     offset = np.r_[0, np.cumsum(n_months)][:-1].astype(np.int64)
     length = arrays.end - arrays.start + 1
     # levels: one row over the stated months
     lev = np.flatnonzero(arrays.measure == "level")
-    parts = [(lev, np.zeros(len(lev), dtype=np.int64), arrays.start[lev], length[lev], arrays.start[lev], np.zeros(len(lev)),
-              arrays.lo[lev], arrays.hi[lev])]
-    # growth: current >= r_lo * previous, and then current <= r_hi * previous when r_hi is finite
+    parts = [(LEVEL, lev, np.zeros(len(lev), dtype=np.int64), arrays.start[lev], length[lev], arrays.start[lev],
+              np.zeros(len(lev)), lo[lev], hi[lev])]
+    # growth: current >= r_lo * previous, then current <= r_hi * previous when r_hi is finite, then
+    # the base's floor
     gro = np.flatnonzero(arrays.lag > 0)
     previous = arrays.start[gro] - arrays.lag[gro]
-    parts.append((gro, np.zeros(len(gro), dtype=np.int64), arrays.start[gro], length[gro], previous,
-                  -arrays.lo[gro], np.zeros(len(gro)), np.full(len(gro), np.inf)))
-    capped = gro[np.isfinite(arrays.hi[gro])]
-    parts.append((capped, np.ones(len(capped), dtype=np.int64), arrays.start[capped], length[capped],
-                  arrays.start[capped] - arrays.lag[capped], -arrays.hi[capped], np.full(len(capped), -np.inf),
+    parts.append((GROWTH, gro, np.zeros(len(gro), dtype=np.int64), arrays.start[gro], length[gro], previous,
+                  -lo[gro], np.zeros(len(gro)), np.full(len(gro), np.inf)))
+    finite = np.isfinite(hi[gro])
+    capped = gro[finite]
+    parts.append((GROWTH, capped, np.ones(len(capped), dtype=np.int64), arrays.start[capped], length[capped],
+                  arrays.start[capped] - arrays.lag[capped], -hi[capped], np.full(len(capped), -np.inf),
                   np.zeros(len(capped))))
-    parts.append(_rank_rows(arrays, first))
+    parts.append((BASE, gro, 1 + finite.astype(np.int64), previous, length[gro], previous, np.zeros(len(gro)),
+                  arrays.floor[gro], np.full(len(gro), np.inf)))
+    parts.append((RANK, *_rank_rows(arrays, first, widen)))
     # rows ordered by claim, as the ledger lists them: each part's rows go straight to their place
-    rows_per_claim = sum(np.bincount(claim, minlength=len(arrays.ids)) for claim, *_ in parts)
+    rows_per_claim = sum(np.bincount(claim, minlength=len(arrays.ids)) for _, claim, *_ in parts)
     first_row = np.cumsum(rows_per_claim) - rows_per_claim
     n_rows = int(rows_per_claim.sum())
     row_claim, a_start, a_len, b_start = (np.empty(n_rows, dtype=np.int64) for _ in range(4))
     b_coef, row_lo, row_hi = (np.empty(n_rows) for _ in range(3))
-    for claim, place, *fields in parts:
+    row_kind = np.empty(n_rows, dtype=np.int8)
+    for kind, claim, place, *values in parts:
         at = first_row[claim] + place
-        for column, values in zip((row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi), (claim, *fields)):
-            column[at] = values
+        row_kind[at] = kind
+        for column, part in zip((row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi), (claim, *values)):
+            column[at] = part
     del parts, first_row
     b_len = np.where(b_coef != 0, a_len, 0)  # the previous period is as long as the current one
     # each row's entries in order: its current period (coefficient 1), then the earlier one;
@@ -173,7 +233,24 @@ def build_system(claims: pd.DataFrame) -> System:
         matrix.sum_duplicates()  # a growth rate over a range whose earlier period overlaps it
     matrix.eliminate_zeros()  # "under 0%" leaves a zero coefficient, which bounds nothing
     component = components_of(matrix, n_cols)
-    return System(arrays, first, n_months, offset, matrix, row_lo, row_hi, row_claim, component)
+    return System(arrays, first, n_months, offset, matrix, row_lo, row_hi, row_claim, component, row_kind)
+
+
+def part_of(system: System, claims: np.ndarray, widen: np.ndarray | None = None) -> System:
+    """The rows of some of `system`'s claims (indices, in this order) over their series' windows in
+    `system`, optionally widened (`widen` per claim of `system`)."""
+    claims = np.asarray(claims, dtype=np.int64)
+    arrays = system.claims.take(claims)
+    where = np.unique(system.claims.series[claims])
+    return build_system(arrays, None if widen is None else widen[claims], (system.first[where], system.n_months[where]))
+
+
+def columns_in(part: System, whole: System) -> np.ndarray:
+    """Each column of `part` as a column of `whole`, whose windows hold part's series and months."""
+    series, month = part.month_of_column()
+    where = np.searchsorted(np.asarray(whole.claims.names, dtype=object),
+                            np.asarray(part.claims.names, dtype=object)[series])
+    return whole.column(where, month)
 
 
 def components_of(matrix: sparse.csr_matrix, n_cols: int) -> np.ndarray:

@@ -21,6 +21,7 @@ ALLOWED = {  # everything a pickled Reconstruction names, and nothing that could
     ("builtins", "slice"),
     ("magnet_briefing.engine.bounds", "Groups"), ("magnet_briefing.engine.bounds", "LedgerBounds"),
     ("magnet_briefing.engine.bounds", "Supports"), ("magnet_briefing.engine.estimates", "Estimates"),
+    ("magnet_briefing.engine.readings", "Hull"), ("magnet_briefing.engine.readings", "Fit"),
     ("magnet_briefing.engine.reconstruct", "Reconstruction"), ("magnet_briefing.engine.rows", "ClaimArrays"),
     ("magnet_briefing.engine.rows", "System"),
     ("numpy", "dtype"), ("numpy", "ndarray"), ("numpy._core.multiarray", "_reconstruct"),

@@ -2,8 +2,9 @@
 
 monthly.csv lists every series over the months its claims reach, each series followed by the
 totals of several months that the claims pin while their months stay unpinned (a Jan-Mar
-total inside a Jan-May one). consistency.csv lists every claim with its status, its residual
-against the estimates and, for a set-aside claim, the reason.
+total inside a Jan-May one). consistency.csv lists every claim with its status (consistent,
+spread, inconsistent, disputed: conflicts/verdicts.py), its residual against the estimates and,
+for a claim not taken as stated, the reason (explain.py).
 """
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ from scipy import sparse
 
 from ..ledger.periods import format_period, month_of
 from .basis import PINNED, basis_of, is_narrow
+from .conflicts.verdicts import STATUSES
+from .content import twin_codes
 from .estimates import Estimates
-from .explain import set_aside_reason
-from .residuals import residuals, set_aside_residuals
-from .rows import build_system
 
 MONTHLY_COLUMNS = ["series", "month", "estimate", "low", "high", "basis", "claims"]
 CONSISTENCY_COLUMNS = ["claim_id", "status", "residual", "reason"]
@@ -29,11 +29,11 @@ def claim_list(ids) -> str:
     return " ".join(sorted(ids, key=lambda s: (len(s), s)))
 
 
-def table_months(estimates: Estimates) -> tuple[int, int]:
-    """First and last month ordinal every series is reported for: the span of all non-ranking claims."""
-    arrays = estimates.system.claims
-    numeric = ~arrays.rank
-    return int((arrays.start - arrays.lag)[numeric].min()), int(arrays.end[numeric].max())
+def table_months(claims) -> tuple[int, int]:
+    """First and last month ordinal every series is reported for: the span of all non-ranking
+    claims (ClaimArrays; every claim of the ledger, set-aside ones too)."""
+    numeric = ~claims.rank
+    return int((claims.start - claims.lag)[numeric].min()), int(claims.end[numeric].max())
 
 
 def _month_records(estimates: Estimates, first: int, last: int) -> pd.DataFrame:
@@ -44,7 +44,7 @@ def _month_records(estimates: Estimates, first: int, last: int) -> pd.DataFrame:
     month = np.tile(months, len(names))
     inside = (month >= system.first[series]) & (month < system.first[series] + system.n_months[series])
     column = np.where(inside, system.column(series, month), 0)
-    linked = inside & (system.component[column] >= 0) if system.n_cols else np.zeros(len(month), dtype=bool)
+    linked = inside & estimates.linked[column] if system.n_cols else np.zeros(len(month), dtype=bool)
     low = np.where(linked, estimates.low[column], 0.0)
     high = np.where(linked, estimates.high[column], np.inf)
     stated = linked & estimates.stated[column]
@@ -70,14 +70,22 @@ def _claim_lists(estimates: Estimates) -> list[str]:
     stating = sparse.csr_matrix((np.ones(len(single), dtype=np.int32),
                                  (system.column(claims.series[single], claims.start[single]), single)),
                                 shape=(system.n_cols, n_claims))
-    by_column = ((estimates.bounds.support.matrix @ rows_to_claims + stating) > 0).tocsr()
+    by_column = ((estimates.bounds.support.matrix @ rows_to_claims + stating) > 0).astype(np.int32)
+    # a claim's twins (content.py) are as much a reason as the claim the bounds happened to use
+    codes = twin_codes(claims, in_order=True)
+    twins = sparse.csr_matrix((np.ones(n_claims, dtype=np.int32), (np.arange(n_claims), codes)),
+                              shape=(n_claims, codes.max(initial=-1) + 1))
+    by_column = ((by_column @ twins @ twins.T) > 0).tocsr()
     ids = claims.ids.astype(str)
     order = np.lexsort((ids, np.char.str_len(ids)))   # claim_list order: shorter ids first, then by text
     by_column = by_column[:, order].tocsr()
     by_column.sort_indices()
     listed = claims.ids[order][by_column.indices].tolist()   # slices of a list join faster than of an array
     starts = by_column.indptr.tolist()
-    return [" ".join(listed[starts[c]:starts[c + 1]]) for c in range(system.n_cols)]
+    lists = [" ".join(listed[starts[c]:starts[c + 1]]) for c in range(system.n_cols)]
+    for column, also in estimates.also.items():   # disputed months: what every reading rests on
+        lists[column] = claim_list(set(lists[column].split()) | also)
+    return lists
 
 
 def _range_candidates(estimates: Estimates, first: int, last: int) -> list[tuple[int, int, int]]:
@@ -88,7 +96,7 @@ def _range_candidates(estimates: Estimates, first: int, last: int) -> list[tuple
     if not len(ranged):
         return []
     pinned = estimates.stated | (np.isfinite(estimates.high) & is_narrow(estimates.low, estimates.high)
-                                 & (system.component >= 0))
+                                 & estimates.linked)
     unpinned_before = np.r_[0, np.cumsum(~pinned)]
     spans = [(ranged, np.zeros(len(ranged), dtype=np.int64))]
     yoy = ranged[claims.measure[ranged] == "yoy_pct"]
@@ -132,11 +140,12 @@ def _range_records(estimates: Estimates, first: int, last: int) -> list[tuple]:
     return records
 
 
-def monthly_table(estimates: Estimates) -> pd.DataFrame:
-    """monthly.csv: every series over the table's months, each series followed by its derived range totals."""
-    if not len(estimates.system.claims.names) or estimates.system.claims.rank.all():
+def monthly_table(estimates: Estimates, months: tuple[int, int] | None) -> pd.DataFrame:
+    """monthly.csv: every series over the table's months (table_months; None: no month to show),
+    each series followed by its derived range totals."""
+    if months is None or not len(estimates.system.claims.names):
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
-    first, last = table_months(estimates)
+    first, last = months
     months = _month_records(estimates, first, last)
     ranges = pd.DataFrame.from_records(_range_records(estimates, first, last), columns=MONTHLY_COLUMNS)
     if ranges.empty:
@@ -146,23 +155,11 @@ def monthly_table(estimates: Estimates) -> pd.DataFrame:
     return table.iloc[order].reset_index(drop=True)
 
 
-def consistency_table(claims: pd.DataFrame, dropped: set[str], estimates: Estimates) -> pd.DataFrame:
-    """consistency.csv: every claim, in ledger order; a set-aside claim gets a reason in plain words."""
-    ids = claims["claim_id"].to_numpy(dtype=object)
-    position = pd.Index(estimates.system.claims.ids).get_indexer(ids)   # -1: set aside, not in the estimates
-    residual_of = np.where(position >= 0, residuals(estimates)[position], np.nan)
-    status = np.where(np.isin(ids, list(dropped)), "inconsistent", "consistent")
-    reason = np.full(len(ids), "", dtype=object)
-    if dropped:
-        whole = build_system(claims)
-        set_aside = dict(zip(whole.claims.ids, set_aside_residuals(whole, estimates)))
-        for k in np.flatnonzero(status == "inconsistent"):
-            residual_of[k] = set_aside[ids[k]]
-            reason[k] = set_aside_reason(next(claims.iloc[[k]].itertuples()), whole.claims.central[k], estimates,
-                                         residual_of[k])
-    table = pd.DataFrame({"claim_id": ids, "status": status, "residual": residual_of, "reason": reason},
+def consistency_table(ids: np.ndarray, status: np.ndarray, residual: np.ndarray, reason: np.ndarray) -> pd.DataFrame:
+    """consistency.csv: every claim (the arrays in ledger order), status codes as words."""
+    table = pd.DataFrame({"claim_id": ids, "status": STATUSES[status], "residual": residual, "reason": reason},
                          columns=CONSISTENCY_COLUMNS)
-    table["residual"] = table["residual"].round(3)
+    table["residual"] = table["residual"].astype(float).round(3)
     return table
 
 
