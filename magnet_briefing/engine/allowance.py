@@ -16,8 +16,11 @@ own: each outlet's statement is a claim, and all of them would have to go.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .rows import GROWTH, LEVEL, RANK, ClaimArrays, System
 
@@ -41,10 +44,10 @@ def weights(claims: ClaimArrays) -> np.ndarray:
 
 
 def reference_levels(system: System) -> np.ndarray:
-    """A typical tonnage per column, to put breaches of different rows on one scale: the rolling
-    median (REFERENCE_HALF_WINDOW months either side) of the stated levels (a range level as its
-    mean month, at its middle), else the series' median. Medians of many statements, so that a
-    wrong figure is not judged by its own size."""
+    """A typical tonnage per column, to put breaches of different rows on one scale: the median,
+    over the months within REFERENCE_HALF_WINDOW of it in its series, of the months' median
+    stated levels (a range level as its mean month, at its middle); else the series' median.
+    Medians of many statements, so that a wrong figure is not judged by its own size."""
     claims = system.claims
     series_of_column, _ = system.month_of_column()
     level = np.flatnonzero((claims.measure == "level") & (claims.central > 0))
@@ -53,13 +56,17 @@ def reference_levels(system: System) -> np.ndarray:
     if len(level):
         medians = pd.Series(per_month).groupby(claims.series[level]).median()
         typical[medians.index.to_numpy()] = medians.to_numpy()
-    reference = pd.Series(np.nan, index=np.arange(system.n_cols))
     columns = system.column(claims.series[level], (claims.start[level] + claims.end[level]) // 2)
-    inside = (columns >= 0) & (columns < system.n_cols)
-    by_column = pd.Series(per_month[inside]).groupby(columns[inside]).median()
-    reference[by_column.index.to_numpy()] = by_column.to_numpy()
-    rolled = reference.groupby(series_of_column).transform(
-        lambda v: v.rolling(2 * REFERENCE_HALF_WINDOW + 1, center=True, min_periods=1).median()).to_numpy()
+    by_column = pd.Series(per_month).groupby(columns).median()
+    stated = np.full(system.n_cols, np.nan)
+    stated[by_column.index.to_numpy()] = by_column.to_numpy()
+    h = REFERENCE_HALF_WINDOW
+    window = sliding_window_view(np.r_[np.full(h, np.nan), stated, np.full(h, np.nan)], 2 * h + 1)
+    own = sliding_window_view(np.r_[np.full(h, -1), series_of_column, np.full(h, -1)], 2 * h + 1)
+    window = np.where(own == series_of_column[:, None], window, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # a window without a stated month
+        rolled = np.nanmedian(window, axis=1) if system.n_cols else np.zeros(0)
     return np.where(np.isfinite(rolled), rolled, typical[series_of_column])
 
 

@@ -14,46 +14,50 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import sparse
 
+from .bounds import LedgerBounds
 from .lp import IntervalLP
 from .rows import System
 
 EXACT_RANKING_ROWS = 24   # a ranking's latest rows tried by exact ratios
 
 
-def _component_rows(system: System, columns: np.ndarray):
-    """The rows and months of the connected groups of months these columns belong to."""
-    component = np.unique(system.component[columns])
-    months = np.flatnonzero(np.isin(system.component, component[component >= 0]))
-    coo = system.matrix.tocsc()[:, months].tocoo()
-    rows = np.unique(coo.row)
-    return rows, months
-
-
-def exact_ratio(system: System, current: np.ndarray, base: np.ndarray) -> tuple[float, float]:
-    """Least and greatest sum(current) / sum(base) over every point the system's rows allow
-    (columns of one series; (0, inf) where the base may be 0 and the current not)."""
-    rows, months = _component_rows(system, np.r_[current, base])
+def exact_ratio(system: System, bounds: LedgerBounds, current: np.ndarray, base: np.ndarray) -> tuple[float, float]:
+    """Least and greatest sum(current) / sum(base) over every point the fit allows (columns of one
+    series; (0, inf) where the base may be 0 and the current not). The fit's groups of months
+    (bounds.py) with their propagated box are the same feasible set in fewer rows; months of no
+    group are free within their box."""
+    groups = bounds.groups
+    wanted = np.unique(np.r_[current, base])
+    labels = np.unique(groups.label[wanted])
+    months = np.unique(np.concatenate([wanted] + [groups.members(g) for g in labels[labels >= 0]]))
     local = np.full(system.n_cols, -1)
     local[months] = np.arange(len(months))
-    if (local[np.r_[current, base]] < 0).any():
-        return 0.0, math.inf   # a month no row bounds
-    t = len(months)
-    part = system.matrix[rows]
-    lp_rows = []
-    for i, r in enumerate(rows):
-        cols = local[part.indices[part.indptr[i]:part.indptr[i + 1]]].tolist()
-        coefs = part.data[part.indptr[i]:part.indptr[i + 1]].tolist()
-        lo, hi = system.row_lo[r], system.row_hi[r]
-        if math.isfinite(lo):
-            lp_rows.append((cols + [t], coefs + [-lo], 0.0, math.inf))
-        if math.isfinite(hi):
-            lp_rows.append((cols + [t], coefs + [-hi], -math.inf, 0.0))
-    lp_rows.append((local[base].tolist(), [1.0] * len(base), 1.0, 1.0))
-    lp = IntervalLP(t + 1, lp_rows)
-    cost = np.zeros(t + 1)
+    parts, lo, hi = [], [], []
+    for g in labels[labels >= 0]:
+        part = groups.matrix_of(g).tocoo()
+        rows = groups.rows_of(g)
+        parts.append(sparse.csr_matrix((part.data, (part.row, local[groups.members(g)][part.col])),
+                                       shape=(len(rows), len(months))))
+        lo.append(system.row_lo[rows])
+        hi.append(system.row_hi[rows])
+    parts.append(sparse.identity(len(months), format="csr"))
+    lo.append(bounds.box_lower[months])
+    hi.append(bounds.box_upper[months])
+    matrix, lo, hi = sparse.vstack(parts, format="csr"), np.concatenate(lo), np.concatenate(hi)
+    # with t = 1 / base and y = t x: lo t <= A y <= hi t, sum(y over base) = 1, and the ratio is linear in y
+    with_lo, with_hi = np.flatnonzero(np.isfinite(lo)), np.flatnonzero(np.isfinite(hi))
+    rows = sparse.vstack([sparse.hstack([matrix[with_lo], sparse.csr_matrix(-lo[with_lo][:, None])]),
+                          sparse.hstack([matrix[with_hi], sparse.csr_matrix(-hi[with_hi][:, None])]),
+                          sparse.csr_matrix((np.ones(len(base)), (np.zeros(len(base), dtype=int), local[base])),
+                                            shape=(1, len(months) + 1))], format="csr")
+    row_lo = np.r_[np.zeros(len(with_lo)), np.full(len(with_hi), -math.inf), 1.0]
+    row_hi = np.r_[np.full(len(with_lo), math.inf), np.zeros(len(with_hi)), 1.0]
+    lp = IntervalLP.from_csr(rows, row_lo, row_hi)
+    cost = np.zeros(len(months) + 1)
     cost[local[current]] = 1.0
-    least, most = (lp.optimise(cost, maximise) for maximise in (False, True))
+    least, most = (lp.optimise(cost, maximise, binding=False) for maximise in (False, True))
     if least.infeasible or most.infeasible:
         return 0.0, math.inf
     return max(least.value, 0.0), most.value
@@ -68,9 +72,8 @@ def ratio_bounds(fit, current: np.ndarray, base: np.ndarray, claim_lo: float, cl
     least = now[0] / before[1] if before[1] > 0 else 0.0
     most = now[1] / before[0] if before[0] > 0 else math.inf
     if least <= claim_hi and claim_lo <= most:
-        system = fit.system
         local = fit.local if hasattr(fit, "local") else (lambda columns: columns)
-        least, most = exact_ratio(system, local(current), local(base))
+        least, most = exact_ratio(fit.system, fit.bounds, local(current), local(base))
     return least, most, ids
 
 
@@ -97,7 +100,7 @@ def ranking_witness(fit, claims, k: int, widen: float, columns_of):
         rows.append((other, at_least, earlier))
     local = fit.local if hasattr(fit, "local") else (lambda columns: columns)
     for other, at_least, earlier in rows[:EXACT_RANKING_ROWS]:
-        least, most = exact_ratio(fit.system, local(ranked), local(earlier))
+        least, most = exact_ratio(fit.system, fit.bounds, local(ranked), local(earlier))
         if (at_least and least * (1 - widen) > 1) or (not at_least and most * (1 + widen) < 1):
             return other, at_least, (least, most)
     return None

@@ -42,6 +42,12 @@ class Problem:
     def kept_rows(self, removed: np.ndarray) -> np.ndarray:
         return np.flatnonzero((self.owner < 0) | ~removed[np.maximum(self.owner, 0)])
 
+    def holds_as_stated(self) -> bool:
+        """Whether every claim's own rows can hold, the rows never dropped left out (for a
+        relaxation problem: whether the kept claims hold without their allowance)."""
+        rows = np.flatnonzero(self.owner >= 0)
+        return not len(rows) or IntervalLP.from_csr(self.matrix[rows], self.lo[rows], self.hi[rows]).feasible()
+
     def conflict(self, removed: np.ndarray) -> np.ndarray | None:
         """Local claims of an irreducible infeasible subset of the rows the removal keeps (every way
         to make them hold removes one of these); None if they hold."""
