@@ -15,14 +15,15 @@ endef
 shell_word = '$(subst ','\'',$(subst $(newline), ,$(value $(1))))'
 FOLDER_ARGS := $(if $(value DATA),--data $(call shell_word,DATA)) $(if $(value REPORTS),--reports $(call shell_word,REPORTS))
 REPORT_ARGS := $(if $(value MONTH),--month $(call shell_word,MONTH)) $(FOLDER_ARGS)
-unexport MONTH DATA REPORTS
+unexport MONTH DATA REPORTS FORCE
 
 .PHONY: help setup report editions test check lint bench lab clean
 
 help:
 	@echo "make report    set up .venv (first run only) and build the default edition into reports/<YYYY-MM>/"
 	@echo "               MONTH=YYYY-MM another month; DATA=folder another ledger; REPORTS=folder another output folder"
-	@echo "make editions  every month from control_start to the latest, in parallel (DATA=, REPORTS= as above)"
+	@echo "make editions  every month from control_start to the latest, each as of its day, rebuilding only those"
+	@echo "               whose claims, parameters or code changed (FORCE=1: all; DATA=, REPORTS= as above)"
 	@echo "make test      ruff and every test (about a minute and a half)"
 	@echo "make check     ruff and the quick tests, which start no kernel (about 10 s)"
 	@echo "make bench     the engine's scale and the publishing speed benchmarks"
@@ -46,7 +47,7 @@ report: $(STAMP)
 	@$(PY) -m magnet_briefing report $(REPORT_ARGS)
 
 editions: $(STAMP)
-	@$(PY) -m magnet_briefing editions $(FOLDER_ARGS)
+	@$(PY) -m magnet_briefing editions $(FOLDER_ARGS) $(if $(value FORCE),--force)
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check --quiet .

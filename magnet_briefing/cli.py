@@ -143,12 +143,14 @@ def run_editions(args: argparse.Namespace) -> int:
     tidy_reports(Path(args.reports))
     params, ledger = load_inputs(args)
     outcomes = build_editions(params, ledger, reports_root=Path(args.reports), notebook=Path(args.notebook),
-                              workers=args.jobs, say=say)
+                              workers=args.jobs, force=args.force, say=say)
     if not outcomes:
         warn("No edition months between control_start and the latest month with data.")
         return 1
     failed = [outcome for outcome in outcomes if not outcome.ok]
-    say(f"{len(outcomes) - len(failed)} of {len(outcomes)} editions built in {shown_path(Path(args.reports))}/ "
+    counts = {state: sum(outcome.state == state for outcome in outcomes) for state in ("built", "unchanged", "no data")}
+    say(f"{counts['built']} built, {counts['unchanged']} unchanged, {counts['no data']} with no data by their day, "
+        f"{len(failed)} failed, of {len(outcomes)} months in {shown_path(Path(args.reports))}/ "
         f"(index: {shown_path(Path(args.reports) / 'index.html')})")
     for outcome in failed:
         warn(f"    FAILED {outcome.month}: {outcome.message}")
@@ -189,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(run=run_report)
     editions = commands.add_parser("editions", help="build every month from control_start to the latest data")
     editions.add_argument("--jobs", type=int, default=None, help="parallel builds (default: all cores)")
+    editions.add_argument("--force", action="store_true", help="rebuild the editions that have not changed too")
     editions.set_defaults(run=run_editions)
     engine = commands.add_parser("reconstruct", help="write monthly.csv and consistency.csv, without the notebook")
     engine.add_argument("--data", help="ledger folder with claims.csv and sources.csv (default: params.yaml's)")

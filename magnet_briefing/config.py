@@ -7,6 +7,7 @@ here, the same way for every route a parameter comes by.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from email.utils import formataddr, getaddresses
@@ -25,7 +26,7 @@ PARAMS_FILE = PROJECT_ROOT / "params.yaml"
 REPORTS_ROOT = PROJECT_ROOT / "reports"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "briefing.ipynb"
 
-NOTEBOOK_PARAMETERS = ("month", "control_start", "baseline", "series", "data")
+NOTEBOOK_PARAMETERS = ("month", "as_of", "control_start", "baseline", "series", "data")
 PUBLISHING_PARAMETERS = ("email_to", "email_from")
 PARAMETERS = NOTEBOOK_PARAMETERS + PUBLISHING_PARAMETERS
 BASELINES = ("pre_control_mean", "same_month_prior_year")
@@ -40,6 +41,7 @@ class ParameterError(ValueError):
 @dataclass(frozen=True)
 class EditionParameters:
     month: str
+    as_of: str                       # YYYY-MM-DD: the edition uses the claims published by then; or 'latest'
     control_start: str
     baseline: str
     series: tuple[str, ...]
@@ -53,8 +55,8 @@ class EditionParameters:
         return self.series[0]
 
     def notebook_parameters(self) -> dict:
-        return {"month": self.month, "control_start": self.control_start, "baseline": self.baseline,
-                "series": list(self.series), "data": self.data}
+        return {"month": self.month, "as_of": self.as_of, "control_start": self.control_start,
+                "baseline": self.baseline, "series": list(self.series), "data": self.data}
 
 
 def resolve_data_folder(data: str | Path) -> Path:
@@ -187,6 +189,25 @@ def recipients(value) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _as_of(text: str, month) -> str:
+    """'latest', or the day (YYYY-MM-DD) the edition's data stand at; 'auto' is the last day of the
+    month after the edition month (ledger/vintage.py)."""
+    from .ledger.vintage import AUTO, LATEST, auto_as_of
+
+    if text == LATEST:
+        return text
+    if text == AUTO:
+        return auto_as_of(month).isoformat()
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(f"as_of: '{shown(text)}' is not a day YYYY-MM-DD, 'auto' or 'latest'") from None
+    if day < month.end_time.date():
+        raise ParameterError(f"as_of: {text} is before the end of the edition month {month}; "
+                             "no figure for the month could have been published")
+    return text
+
+
 def _sender(value) -> str:
     found = recipients(value)
     if len(found) > 1:
@@ -251,6 +272,7 @@ def resolve(params: dict, ledger: Ledger) -> EditionParameters:
     baseline = _text("baseline", merged["baseline"])
     if baseline not in BASELINES:
         raise ParameterError(f"baseline: '{shown(baseline)}' is not one of {', '.join(BASELINES)}")
-    return EditionParameters(month=month, control_start=control_start, baseline=baseline,
+    as_of = _as_of(_text("as_of", merged["as_of"]), parse_month(month))
+    return EditionParameters(month=month, as_of=as_of, control_start=control_start, baseline=baseline,
                              series=tuple(series), data=_text("data", merged["data"]),
                              email_to=recipients(merged.get("email_to")), email_from=_sender(merged.get("email_from")))

@@ -144,7 +144,7 @@ def test_month_without_data_stops_with_one_clear_message(tmp_path):
                                             ("2019-01", "no data for 2019-01")])
 def test_cli_refuses_a_month_without_data_before_building(tmp_path, capsys, month, fragment):
     params = tmp_path / "params.yaml"
-    params.write_text('control_start: "2025-01"\n')  # so that February 2025 is after the controls
+    params.write_text('control_start: "2025-01"\nas_of: latest\n')  # February 2025 is after the controls
     code = cli.main(["report", "--month", month, "--params", str(params), "--reports", str(tmp_path / "reports")])
     err = capsys.readouterr().err
     assert code == 1 and fragment in err and "2025-07" in err

@@ -36,7 +36,7 @@ def test_the_notebook_and_open_edition_hold_no_defaults_of_their_own():
 def test_none_takes_the_default_and_a_value_overrides_it(tmp_path, monkeypatch):
     ledger = load_ledger(ROOT / "data")
     params = tmp_path / "params.yaml"
-    params.write_text('month: "2025-06"\ncontrol_start: "2025-04"\nbaseline: same_month_prior_year\n'
+    params.write_text('month: "2025-06"\nas_of: auto\ncontrol_start: "2025-04"\nbaseline: same_month_prior_year\n'
                       'series: [magnets/US]\ndata: data\nemail_to: ""\nemail_from: ""\n')
     monkeypatch.setattr(config, "PARAMS_FILE", params)
     resolved = config.resolve({"month": None, "series": None, "baseline": "pre_control_mean"}, ledger)

@@ -174,8 +174,8 @@ def test_index_and_tables(reports, edition, params):
     index = (reports / "index.html").read_text(encoding="utf-8")
     origin = json.loads((edition / "edition.json").read_text(encoding="utf-8"))["provenance"]
     assert origin["claims"] == 39 and origin["default_ledger"] and len(origin["ledger_sha256"]) == 64
-    assert origin["as_of"] == "2025-08" and origin["code_version"]
-    assert "39 claims · data as of 2025-08" in index and "Another ledger" not in index
+    assert origin["as_of"] == "2025-08-31" and origin["code_version"]  # the end of the month after July
+    assert "39 claims · data as of 2025-08-31" in index and "Another ledger" not in index
     assert f'href="{params.month}/briefing.pdf"' in index
     assert [record["month"] for record in read_edition_records(reports)] == [params.month]
     assert not [path for path in reports.iterdir() if path.name.startswith(".")]

@@ -14,6 +14,8 @@ from ..engine import Reconstruction
 from ..ledger.periods import parse_month
 from .labels import (
     MONTH_NAMES,
+    day_label,
+    month_label,
     month_name,
     months_label,
     number,
@@ -264,4 +266,35 @@ def destinations_chart(result: Reconstruction, series: list[str], first: str, la
     ax.set_ylim(top=ax.get_ylim()[1] * 1.12)
     legend_below(ax, ncols=3)
     finish(fig, ax, title, "Tonnes per month; hatched: reconstructed; n/a: no published figure", source)
+    return fig
+
+
+VINTAGE_MONTHS = 4  # the vintage chart follows the estimates of the edition's last months
+
+
+def vintage_chart(revisions: pd.DataFrame, series: str, month: pd.Period, source: str):
+    """How the estimate of each of the last few months moved from one edition to the next."""
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 3.0))
+    rows = revisions[(revisions["series"] == series) & revisions["estimate"].notna()]
+    months = [str(month - k) for k in range(VINTAGE_MONTHS - 1, -1, -1)]
+    days = sorted(revisions["as_of"].unique())
+    x = {day: i for i, day in enumerate(days)}
+    shades = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
+    styles = ["-", "--", "-.", ":"]
+    for k, shown_month in enumerate(months):
+        line = rows[rows["month"] == shown_month]
+        if line.empty:
+            continue
+        xs = [x[d] for d in line["as_of"]]
+        ax.fill_between(xs, line["low"], line["high"], color=shades[k], alpha=0.15, linewidth=0)
+        ax.plot(xs, line["estimate"], styles[k], marker="o", color=shades[k], linewidth=1.5,
+                label=month_label(shown_month))
+    ax.set_xticks(range(len(days)), [day_label(d) for d in days], fontsize=7.5)
+    ax.set_xlabel("edition's data as of")
+    ax.set_ylabel("tonnes")
+    ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
+    legend_below(ax, ncols=4)
+    finish(fig, ax, f"How each edition saw the last {VINTAGE_MONTHS} months",
+           f"{series_label(series)}, tonnes; each line one month, as successive editions estimated it (band: bounds)",
+           source)
     return fig

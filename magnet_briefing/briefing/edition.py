@@ -7,20 +7,23 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analysis.edition_numbers import EditionNumbers, check_baseline, check_edition_month, edition_numbers
+from ..analysis.vintages import Changes, previous_day, reconstructions, triangle, what_changed
 from ..config import EditionParameters, ParameterError
 from ..engine import Reconstruction
 from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
 from . import words
-from .labels import month_label, product_title, source_line
+from .labels import as_of_label, month_label, product_title, source_line
 
 
 @dataclass(frozen=True)
 class Edition:
     params: EditionParameters
-    ledger: Ledger
+    ledger: Ledger                   # as of the edition's day
     result: Reconstruction
     numbers: EditionNumbers
+    changes: Changes | None = None   # since the previous edition
+    revisions: pd.DataFrame | None = None   # the vintage triangle (revisions.csv)
 
     @property
     def month(self) -> pd.Period:
@@ -48,12 +51,29 @@ class Edition:
         return words.key_points(self.result, self.numbers, self.params, self.ledger)
 
 
-def prepare_edition(params: EditionParameters, ledger: Ledger, result: Reconstruction) -> Edition:
-    """Raises ParameterError, before anything is built, when the month has no headline figure."""
-    problem = check_edition_month(result, params.headline, params.month) or check_baseline(result, params)
+class NoDataYet(ParameterError):
+    """The month has no headline figure among the claims published by the edition's as-of day."""
+
+
+def vintages(full: Ledger, params: EditionParameters, result: Reconstruction):
+    """(what changed since the previous edition, the vintage triangle, the previous edition's
+    reconstruction): `full` is the whole ledger, `result` this edition's reconstruction."""
+    found = reconstructions(full, params, result)
+    previous = found[previous_day(params)[1]]
+    return what_changed(params, full, result, previous), triangle(params, found), previous
+
+
+def prepare_edition(params: EditionParameters, ledger: Ledger, result: Reconstruction, changes: Changes | None = None,
+                    revisions: pd.DataFrame | None = None) -> Edition:
+    """Raises ParameterError, before anything is built, when the month has no headline figure or no
+    baseline; `ledger` is the ledger as of the edition's day."""
+    problem = check_edition_month(result, params.headline, params.month)
+    if problem and params.as_of != "latest":
+        raise NoDataYet(f"{problem} (among the claims published by {params.as_of}, the edition's as_of)")
+    problem = problem or check_baseline(result, params)
     if problem:
         raise ParameterError(problem)
-    return Edition(params, ledger, result, edition_numbers(result, params))
+    return Edition(params, ledger, result, edition_numbers(result, params), changes, revisions)
 
 
 @dataclass(frozen=True)
@@ -61,9 +81,12 @@ class Masthead:
     title: str              # "China's rare-earth magnet exports: July 2025"
     headline: str           # one short sentence with the headline figure, for the e-mail subject
     key_points: list[str]   # 3-5 sentences, every figure traceable to monthly.csv
+    as_of: str = ""         # "data as of 31 August 2025": the claims published by then
+    changes: str = ""       # a line on what changed since the previous edition
 
 
 def masthead(edition: Edition) -> Masthead:
-    return Masthead(title=f"China's {product_title(edition.params.headline)}: {month_label(edition.month)}",
+    return Masthead(as_of=as_of_label(edition.params.as_of), changes=words.changes_line(edition.changes),
+                    title=f"China's {product_title(edition.params.headline)}: {month_label(edition.month)}",
                     headline=words.headline_figure(edition.result, edition.numbers, edition.params),
                     key_points=[point.text for point in edition.key_points()])

@@ -5,6 +5,8 @@ RECONSTRUCTED_MARK wherever it is shown: sentences, tables, charts, e-mail.
 """
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 
 from ..ledger.periods import parse_month, parse_period
@@ -110,6 +112,17 @@ def month_label(month: str | pd.Period) -> str:
     """'2025-07' -> 'July 2025', independent of the machine's locale."""
     month = _month(month)
     return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def day_label(day: str) -> str:
+    """'2025-08-31' -> '31 August 2025'."""
+    date = datetime.date.fromisoformat(day)
+    return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
+
+
+def as_of_label(as_of: str) -> str:
+    """What the edition's data stand at, for readers: 'data as of 31 August 2025', 'all data to date'."""
+    return "all data to date" if as_of == "latest" else f"data as of {day_label(as_of)}"
 
 
 def month_name(month: str | pd.Period) -> str:

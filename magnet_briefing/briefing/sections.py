@@ -3,6 +3,7 @@ each showing that section's result."""
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pandas as pd
 from IPython import get_ipython
@@ -11,17 +12,20 @@ from markupsafe import Markup, escape
 
 from ..analysis.figures import Figure, month_figure
 from ..analysis.recovery import trough
+from ..analysis.vintages import previous_day, what_changed
 from ..config import ParameterError, check_names, ledger_folder, resolve
 from ..engine import reconstruct
 from ..engine.reconstruct import ImplausibleClaims
 from ..engine.saved import RefusedFile, read_reconstruction
 from ..ledger.load import LedgerError, load_ledger
 from ..ledger.periods import parse_month
+from ..ledger.vintage import as_of as vintage
 from . import charts, tables, words
-from .edition import Edition, prepare_edition
+from .edition import Edition, prepare_edition, vintages
 from .html_table import table_html
 from .labels import (
     claim_anchor,
+    day_label,
     destination_name,
     month_label,
     month_name,
@@ -50,7 +54,7 @@ def injected_parameters(history: list[str]) -> set[str]:
     return names
 
 
-def open_edition(month=None, control_start=None, baseline=None, series=None, data=None,
+def open_edition(month=None, as_of=None, control_start=None, baseline=None, series=None, data=None,
                  reconstruction=None) -> Edition:
     """Load, validate and reconstruct; stop with one clear line if the month cannot be briefed.
 
@@ -64,10 +68,22 @@ def open_edition(month=None, control_start=None, baseline=None, series=None, dat
         check_names({name: None for name in injected_parameters(shell.user_ns.get("In", []))
                      if name not in NOTEBOOK_ONLY}, where="papermill parameters")
     ledger = load_ledger(ledger_folder(data))
-    params = resolve({"month": month, "control_start": control_start, "baseline": baseline, "series": series,
-                      "data": data}, ledger)
-    result = reconstruct(ledger.claims) if reconstruction is None else read_reconstruction(reconstruction, ledger)
-    edition = prepare_edition(params, ledger, result)
+    params = resolve({"month": month, "as_of": as_of, "control_start": control_start, "baseline": baseline,
+                      "series": series, "data": data}, ledger)
+    full, ledger = ledger, vintage(ledger, params.as_of)
+    if reconstruction is None:  # run on its own (JupyterLab): reconstruct this edition and its vintages
+        result = reconstruct(ledger.claims)
+        prepare_edition(params, ledger, result)
+        changes, revisions, _ = vintages(full, params, result)
+    else:  # the build's files, next to each other (publish/build.py)
+        result = read_reconstruction(reconstruction, ledger)
+        previous_file = Path(reconstruction).with_name("previous.pickle")
+        _, day = previous_day(params)
+        previous = read_reconstruction(previous_file, vintage(full, day)) if previous_file.exists() else None
+        changes = what_changed(params, full, result, previous)
+        triangle_file = Path(reconstruction).with_name("revisions.csv")
+        revisions = pd.read_csv(triangle_file, dtype={"as_of": str, "month": str}) if triangle_file.exists() else None
+    edition = prepare_edition(params, ledger, result, changes, revisions)
     use_house_style()
     pd.set_option("display.max_colwidth", None)
     return edition
@@ -107,6 +123,30 @@ def show_summary(edition: Edition) -> None:
                  'with their sources.</p>'))
 
 
+def show_what_changed(edition: Edition) -> None:
+    """Against the previous month's edition as of its own day: revised months, new claims, claims
+    set aside since; and how the last months' estimates moved from edition to edition."""
+    changes = edition.changes
+    if changes is None or not changes.had_previous:
+        display(Markdown(f"_No earlier edition to compare with: no claim had been published by "
+                         f"{day_label(previous_day(edition.params)[1])}._"))
+        return
+    before = f"the {month_label(changes.previous_month)} edition (data as of {day_label(changes.previous_as_of)})"
+    new = (f" {len(changes.new_claims)} claims were published since: "
+           f"{_claim_links(edition, changes.new_claims)}." if changes.new_claims else " No claim was published since.")
+    if changes.revised.empty and not changes.newly_set_aside:
+        display(HTML(f"<p>No revisions since {escape(before)}.{new}</p>"))
+    else:
+        display(HTML(f"<p>Against {escape(before)}.{new}</p>"))
+        if not changes.revised.empty:
+            _show_table(tables.revisions_table(edition))
+        if changes.newly_set_aside:
+            display(HTML(f"<p>Set aside or disputed since then: {_claim_links(edition, changes.newly_set_aside)}.</p>"))
+    if edition.revisions is not None and edition.revisions["as_of"].nunique() > 1:
+        _show(charts.vintage_chart(edition.revisions, edition.params.headline, edition.month,
+                                   edition.source_line([edition.params.headline])))
+
+
 def show_recovery_curve(edition: Edition) -> None:
     _show_with_phone_copy(lambda: charts.recovery_chart(
         edition.numbers.recovery, edition.baseline_text, edition.params.control_start,
@@ -136,11 +176,11 @@ def show_recovery_metrics(edition: Edition) -> None:
     metrics = edition.numbers.metrics
     missing = metrics.loc[metrics["trough_month"].isna(), "series"].map(series_label).tolist()
     note = f" No baseline for {', '.join(missing)}, so no metrics." if missing else ""
-    display(Markdown(f"Baseline: {edition.baseline_text}. Months are counted from "
-                     f"{month_label(parse_month(edition.params.control_start))} (month 0). "
-                     "Shortfall: baseline minus exports, summed from the start of the controls, with bounds; "
-                     f"it needs every month since the controls pinned.{note}"))
-    _show_table(tables.recovery_metrics_table(edition))
+    intro = (f"Baseline: {edition.baseline_text}. Months are counted from "
+             f"{month_label(parse_month(edition.params.control_start))} (month 0). "
+             "Shortfall: baseline minus exports, summed from the start of the controls, with bounds; "
+             f"it needs every month since the controls pinned.{note}")
+    _show_table(tables.recovery_metrics_table(edition), intro=intro)
 
 
 def show_year_to_date(edition: Edition) -> None:
@@ -191,9 +231,12 @@ def show_destinations(edition: Edition) -> None:
                                     edition.source_line(destinations), title))
 
 
-def _show_table(frame: pd.DataFrame, words: bool = False, row_ids: list[str] | None = None) -> None:
-    """A table of figures, or (words=True) of words such as titles and reasons, set left-aligned."""
-    display(HTML(table_html(frame, ("text-table",) if words else (), row_ids)))
+def _show_table(frame: pd.DataFrame, words: bool = False, row_ids: list[str] | None = None, intro: str = "") -> None:
+    """A table of figures, or (words=True) of words such as titles and reasons, set left-aligned;
+    with its introduction, kept on the same page as a short table."""
+    table = table_html(frame, ("text-table",) if words else (), row_ids)
+    text = Markup("<p>{}</p>").format(intro) if intro else ""
+    display(HTML(f'<div class="table-block">{text}{table}</div>'))
 
 
 def show_data_quality(edition: Edition) -> None:

@@ -126,6 +126,24 @@ def claims_not_as_stated(edition: Edition) -> pd.DataFrame | None:
     }).set_index("Claim")
 
 
+def revisions_table(edition: Edition) -> pd.DataFrame:
+    """The months the previous edition showed differently: before and now, the change, the new claims."""
+    revised = edition.changes.revised
+
+    def shown(value, basis):
+        return number(value, basis) if basis in PINNED and pd.notna(value) else "—"
+
+    return pd.DataFrame({
+        "Series": revised["series"].map(series_label),
+        "Month": revised["month"].map(short_month),
+        "Before (t)": [shown(v, b) for v, b in zip(revised["before"], revised["before_basis"])],
+        "Now (t)": [shown(v, b) for v, b in zip(revised["after"], revised["after_basis"])],
+        "Change": [f"{c:+.1f}%" if pd.notna(c) else "—" for c in revised["change_pct"]],
+        "Basis": [b if a == b else f"{a} → {b}" for a, b in zip(revised["before_basis"], revised["after_basis"])],
+        "New claims": revised["claims"].replace("", "—"),
+    }).set_index(["Series", "Month"])
+
+
 def claims_table(edition: Edition) -> pd.DataFrame:
     """Every claim of the shown series and what it states, in words, with its source: the rows the
     bracketed ids of the briefing link to."""

@@ -17,6 +17,7 @@ from ..analysis.figures import Figure, change, month_figure, stated_change
 from ..analysis.recovery import since_controls, trough
 from ..config import EditionParameters
 from ..engine import Reconstruction
+from ..engine.basis import PINNED
 from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
 from .labels import (
@@ -28,6 +29,7 @@ from .labels import (
     month_label,
     month_name,
     months_label,
+    number,
     percent,
     percent_range,
     product_noun,
@@ -259,3 +261,30 @@ def summary_paragraph(result: Reconstruction, numbers: EditionNumbers, params: E
              "(growth rates, totals, rankings); unmarked figures are as reported. "
              "The appendix lists each reconstructed month with its bounds and sources.")
     return text
+
+
+def revision_text(row) -> str:
+    """'magnet exports in June 2025: 3,188 t → ≈3,190 t (+0.1%)'."""
+    def shown(value, basis):
+        return f"{number(value, basis)} t" if basis in PINNED and pd.notna(value) else f"n/a ({basis})"
+
+    change = f" ({row.change_pct:+.1f}%)" if pd.notna(row.change_pct) else ""
+    return (f"{series_name(row.series)} in {month_label(row.month)}: {shown(row.before, row.before_basis)} → "
+            f"{shown(row.after, row.after_basis)}{change}")
+
+
+def changes_line(changes) -> str:
+    """One or two sentences on what changed since the previous edition, for the e-mail."""
+    if changes is None or not changes.had_previous:
+        return ""
+    before = f"the {month_label(changes.previous_month)} edition"
+    if changes.revised.empty and not changes.newly_set_aside:
+        return f"No revisions since {before}."
+    parts = []
+    if not changes.revised.empty:
+        shown = [revision_text(row) for row in changes.revised.head(2).itertuples()]
+        more = f" and {len(changes.revised) - 2} more" if len(changes.revised) > 2 else ""
+        parts.append(f"Revised since {before}: {'; '.join(shown)}{more}.")
+    if changes.newly_set_aside:
+        parts.append(f"Set aside since then: {', '.join(changes.newly_set_aside)}.")
+    return " ".join(parts)

@@ -16,24 +16,28 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from ..briefing.edition import masthead, prepare_edition
+from ..briefing.edition import NoDataYet, masthead, prepare_edition, vintages
 from ..config import NOTEBOOK, REPORTS_ROOT, EditionParameters, ParameterError, resolve
 from ..engine import Reconstruction, reconstruct, write_csvs
 from ..engine.saved import write_reconstruction
 from ..engine.scale_out import die_with_parent
+from ..engine.tables import write_csv
 from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
+from ..ledger.vintage import as_of as vintage
 from . import folders
 from . import pdf as pdf_stage
 from .html import STYLESHEET, render_html
-from .index import write_edition_record, write_index
+from .index import recorded_key, write_edition_record, write_index
 from .mail import build_email, email_bytes
 from .notebook import NotebookFailed, email_charts, execute_notebook, forget_parameter, read_notebook
-from .provenance import provenance
+from .provenance import content_key, provenance
 
 OUTPUT_FILES = ("briefing.html", "briefing.pdf", "briefing.eml", "briefing.ipynb",
-                "monthly.csv", "consistency.csv", "edition.json")
-RECONSTRUCTION_FILE = "reconstruction.pickle"  # for the notebook's kernel only; not part of the edition
+                "monthly.csv", "consistency.csv", "revisions.csv", "edition.json")
+# for the notebook's kernel only, next to each other in the staging folder; not part of the edition
+RECONSTRUCTION_FILE = "reconstruction.pickle"
+PREVIOUS_FILE = "previous.pickle"   # the previous edition's reconstruction, for "what changed"
 
 
 class BuildError(Exception):
@@ -60,6 +64,7 @@ class EditionOutcome:
     ok: bool
     seconds: float
     message: str = ""
+    state: str = "built"   # built, unchanged (skipped), no data (nothing published by its day), failed
 
 
 def _silent(_: str) -> None:
@@ -99,11 +104,11 @@ def _warm_up_when_ready(helper: ProcessPoolExecutor, kernel) -> None:
     threading.Thread(target=wait_then_submit, daemon=True).start()
 
 
-def _write_html_and_pdf(staging: Path, title: str, month: str, headline_text: str, origin: str) -> None:
+def _write_html_and_pdf(staging: Path, title: str, month: str, headline_text: str, origin: str, as_of: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         executed = read_notebook(staging / "briefing.ipynb")
-        html = render_html(executed, title=title, month=month, headline=headline_text, provenance=origin)
+        html = render_html(executed, title=title, month=month, headline=headline_text, provenance=origin, as_of=as_of)
         (staging / "briefing.html").write_text(html, encoding="utf-8")
         pdf_stage.write_pdf(html, staging / "briefing.pdf", staging)
 
@@ -155,15 +160,22 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
         raise BuildError(month, f"{notebook}: notebook not found")
     if clean_up_leftovers:
         folders.clean_leftovers(reports_root)
+    full, ledger = ledger, vintage(ledger, params.as_of)  # the claims published by the edition's as-of day
     result = reconstruct(ledger.claims) if result is None else result
-    head = masthead(prepare_edition(params, ledger, result))
-    origin = provenance(ledger)
+    prepare_edition(params, ledger, result)  # refuses a month it cannot brief, before the vintages' work
+    changes, revisions, previous = vintages(full, params, result)
+    edition = prepare_edition(params, ledger, result, changes, revisions)
+    head = masthead(edition)
+    origin = provenance(ledger, params.as_of)
     staging = folders.make_staging_folder(reports_root, month)
     helper = None
     try:
         helper = _start_helper(render_in_background)
         write_csvs(result.monthly, result.consistency, staging)
+        write_csv(revisions, staging / "revisions.csv")
         saved = write_reconstruction(result, ledger.claims, staging / RECONSTRUCTION_FILE)
+        if previous is not None:
+            write_reconstruction(previous, vintage(full, changes.previous_as_of).claims, staging / PREVIOUS_FILE)
         with stage("Executing notebook"):
             if helper:
                 _warm_up_when_ready(helper, kernel)
@@ -174,11 +186,12 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
                 kept = folders.keep_failed_notebook(staging / "briefing.ipynb", reports_root, month)
                 raise BuildError(month, f"the notebook failed: {failure.summary}", kept) from None
             saved.unlink()
+            (staging / PREVIOUS_FILE).unlink(missing_ok=True)
             # the published notebook re-runs on its own: it reconstructs the ledger itself
             nbformat.write(forget_parameter(executed, "reconstruction", "the build's copy is gone: reconstruct here"),
                            str(staging / "briefing.ipynb"))
         with stage("Writing HTML and PDF"):
-            render = (staging, head.title, month, head.headline, origin.line())
+            render = (staging, head.title, month, head.headline, origin.line(), head.as_of)
             if helper:
                 helper.submit(_write_html_and_pdf, *render).result()
             else:
@@ -188,7 +201,10 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
             message = build_email(head, month, email_charts(executed), pdf, to=params.email_to,
                                   sender=params.email_from, date=origin.as_of_date())
             (staging / "briefing.eml").write_bytes(email_bytes(message))
-        write_edition_record(staging, month, head.title, head.headline, origin.as_dict())
+        level = edition.numbers.level
+        figure = {"series": params.headline, "month": month, "shown": round(level.value), "basis": level.basis}
+        write_edition_record(staging, month, head.title, head.headline, origin.as_dict(), content_key(ledger, params),
+                             figure)
         final = reports_root / month
         folders.move_into_place(staging, final)
     finally:
@@ -213,17 +229,18 @@ def edition_months(params: dict, ledger: Ledger) -> list[str]:
     return [str(month) for month in months]
 
 
-def _build_month(params: dict, month: str, ledger: Ledger, result: Reconstruction, reports_root: Path,
-                 notebook: Path) -> EditionOutcome:
+def _build_month(params: dict, month: str, ledger: Ledger, reports_root: Path, notebook: Path) -> EditionOutcome:
     started = time.perf_counter()
 
-    def outcome(ok: bool, message: str = "") -> EditionOutcome:
-        return EditionOutcome(month, ok, time.perf_counter() - started, message)
+    def outcome(ok: bool, message: str = "", state: str = "failed") -> EditionOutcome:
+        return EditionOutcome(month, ok, time.perf_counter() - started, message, state)
 
     try:
         edition = resolve({**params, "month": month}, ledger)
         build_edition(edition, ledger, reports_root=reports_root, notebook=notebook, say=_silent,
-                      update_index=False, clean_up_leftovers=False, render_in_background=False, result=result)
+                      update_index=False, clean_up_leftovers=False, render_in_background=False)
+    except NoDataYet as error:  # an edition that could not have been written on its day: none
+        return outcome(True, str(error), "no data")
     except ParameterError as error:
         return outcome(False, str(error))
     except BuildError as error:
@@ -231,35 +248,60 @@ def _build_month(params: dict, month: str, ledger: Ledger, result: Reconstructio
         return outcome(False, error.summary + kept)
     except Exception as error:  # one month's bug must not stop the others
         return outcome(False, f"{type(error).__name__}: {error}")
-    return outcome(True)
+    return outcome(True, state="built")
+
+
+def unchanged(params: dict, month: str, ledger: Ledger, reports_root: Path) -> bool:
+    """Whether the edition of `month` in reports_root was made of the claims, parameters and code it
+    would be made of now (its content key), with every output in place."""
+    try:
+        edition = resolve({**params, "month": month}, ledger)
+    except ParameterError:
+        return False
+    folder = reports_root / month
+    if not all((folder / name).is_file() for name in OUTPUT_FILES):
+        return False
+    return recorded_key(folder) == content_key(vintage(ledger, edition.as_of), edition)
 
 
 def build_editions(params: dict, ledger: Ledger, *, months: list[str] | None = None,
                    reports_root: Path = REPORTS_ROOT, notebook: Path = NOTEBOOK,
-                   workers: int | None = None, say: Callable[[str], None] = print) -> list[EditionOutcome]:
-    """Build every month in parallel; failures are collected, not raised. Outcomes are in month order.
-    Every edition uses the whole ledger, so it is reconstructed once for all of them."""
+                   workers: int | None = None, force: bool = False,
+                   say: Callable[[str], None] = print) -> list[EditionOutcome]:
+    """Build every month in parallel, each as of its own day; failures are collected, not raised.
+    An edition whose claims, parameters and code are those it was built from is left as it is,
+    unless `force`. Outcomes (built or skipped) are in month order."""
     reports_root = Path(reports_root).resolve()
     months = edition_months(params, ledger) if months is None else list(months)
     if not months:
         return []
-    workers = max(1, min(workers or os.cpu_count() or 1, len(months)))
     folders.clean_leftovers(reports_root)
+    skipped = [] if force else [month for month in months if unchanged(params, month, reports_root=reports_root,
+                                                                         ledger=ledger)]
+    if skipped:
+        say(f"==> Skipping {len(skipped)} unchanged editions ({', '.join(skipped)}): same claims as of their day, "
+            "same parameters and code (FORCE=1 rebuilds them)")
+    outcomes = [EditionOutcome(month, True, 0.0, "unchanged", "unchanged") for month in skipped]
+    months = [month for month in months if month not in skipped]
+    if not months:
+        write_index(reports_root)
+        return outcomes
+    workers = max(1, min(workers or os.cpu_count() or 1, len(months)))
     say(f"==> Building {len(months)} editions ({months[0]} to {months[-1]}) with {workers} workers")
-    result = reconstruct(ledger.claims)
-    outcomes = []
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
-        futures = {pool.submit(_build_month, params, month, ledger, result, reports_root, Path(notebook)): month
+        futures = {pool.submit(_build_month, params, month, ledger, reports_root, Path(notebook)): month
                    for month in months}
         for done, future in enumerate(as_completed(futures), start=1):
             try:
                 result = future.result()
             except Exception as error:  # the worker process itself died
-                result = EditionOutcome(futures[future], False, 0.0, f"worker failed: {error or type(error).__name__}")
+                result = EditionOutcome(futures[future], False, 0.0, f"worker failed: {error or type(error).__name__}",
+                                        "failed")
             outcomes.append(result)
-            status = "ok" if result.ok else f"FAILED: {result.message}"
+            status = {"built": "ok", "no data": f"no edition: {result.message}"}.get(result.state,
+                                                                                   f"FAILED: {result.message}")
             say(f"    [{done}/{len(months)}] {result.month} {status} ({result.seconds:.1f} s)")
-    if any(result.ok for result in outcomes):
+    if any(outcome.ok for outcome in outcomes):
         write_index(reports_root)
     return sorted(outcomes, key=lambda result: result.month)

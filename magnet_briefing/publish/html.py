@@ -41,8 +41,9 @@ def make_exporter():
     return exporter
 
 
-def render_html(executed: NotebookNode, *, title: str, month: str, headline: str = "", provenance: str = "") -> str:
+def render_html(executed: NotebookNode, *, title: str, month: str, headline: str = "", provenance: str = "",
+                as_of: str = "") -> str:
     resources = {"briefing": {"title": title, "month": month, "month_label": month_label(month),
-                              "headline": headline, "provenance": provenance}}
+                              "headline": headline, "provenance": provenance, "as_of": as_of}}
     body, _ = make_exporter().from_notebook_node(presentable(executed), resources=resources)
     return _stable_styler_ids(body)

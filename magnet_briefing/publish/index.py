@@ -1,6 +1,7 @@
 """reports/index.html, rebuilt from the edition.json that every edition folder carries."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -27,14 +28,28 @@ li{padding:.9rem 0;border-bottom:1px solid #d6dade}
 .headline{margin:.2rem 0 .35rem;color:#3c434a}
 .files a{margin-right:.9rem;font-size:.9rem;color:#9b2a1e}
 .origin{margin:.1rem 0 .35rem;font-size:.8rem;color:#5d6670}
+.latest{font-size:.75rem;text-transform:uppercase;letter-spacing:.05em;color:#fff;background:#9b2a1e;padding:0 .35rem}
+.superseded{margin:.1rem 0 .35rem;font-size:.85rem;color:#9b2a1e}
 .other{color:#9b2a1e}
 """.strip()
 
 
-def write_edition_record(folder: Path, month: str, title: str, headline: str, origin: dict) -> None:
-    """edition.json: what the index shows, and where the edition came from (provenance.py)."""
-    record = {"month": month, "title": title, "headline": headline, "provenance": origin}
+def write_edition_record(folder: Path, month: str, title: str, headline: str, origin: dict, key: str = "",
+                         figure: dict | None = None) -> None:
+    """edition.json: what the index shows, where the edition came from (provenance.py), its content
+    key (what it is made of: `make editions` skips an edition whose key has not changed), and its
+    headline figure (series, month, shown: whole tonnes), which later editions may revise."""
+    record = {"month": month, "title": title, "headline": headline, "provenance": origin, "content_key": key,
+              "figure": figure or {}}
     (folder / RECORD_NAME).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def recorded_key(folder: Path) -> str:
+    try:
+        record = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return str(record.get("content_key", "")) if isinstance(record, dict) else ""
 
 
 def read_edition_records(reports_root: Path) -> list[dict]:
@@ -50,11 +65,22 @@ def read_edition_records(reports_root: Path) -> list[dict]:
         if not isinstance(record, dict):
             continue
         origin = record.get("provenance") if isinstance(record.get("provenance"), dict) else {}
-        record = {key: str(record.get(key, "")) for key in ("title", "headline")} | {"provenance": origin}
+        figure = record.get("figure") if isinstance(record.get("figure"), dict) else {}
+        record = {key: str(record.get(key, "")) for key in ("title", "headline")} | {"provenance": origin,
+                                                                                  "figure": figure}
         record["month"] = folder.name
         record["files"] = [name for name, _ in LINKS if (folder / name).exists()]
         records.append(record)
     return sorted(records, key=lambda record: record["month"], reverse=True)
+
+
+def _superseded(reports_root: Path | None, newest: dict, record: dict) -> str:
+    later = _shown_later(reports_root, newest, record["figure"]) if reports_root else None
+    if later is None:
+        return ""
+    return (f'<p class="superseded">Superseded: the {escape(month_label(newest["month"]))} edition, with later data, '
+            f'shows {escape(month_label(record["figure"]["month"]))} at {escape(later)}, not '
+            f'{escape(format(record["figure"]["shown"], ","))} t.</p>')
 
 
 def _origin(origin: dict) -> str:
@@ -66,8 +92,25 @@ def _origin(origin: dict) -> str:
             f'claims · data as of {escape(origin.get("as_of", ""))} · code {escape(origin.get("code_version", ""))}</p>')
 
 
-def render_index(records: list[dict]) -> str:
+def _shown_later(reports_root: Path, newest: dict, figure: dict) -> str | None:
+    """How the newest edition shows an older edition's headline month ('5,580 t'), if differently."""
+    if not figure or not newest:
+        return None
+    try:
+        with (reports_root / newest["month"] / "monthly.csv").open(encoding="utf-8", newline="") as handle:
+            rows = [row for row in csv.DictReader(handle)
+                    if row["series"] == figure.get("series") and row["month"] == figure.get("month")]
+    except (OSError, KeyError, csv.Error):
+        return None
+    if not rows or rows[0]["basis"] not in ("reported", "derived") or not rows[0]["estimate"]:
+        return None
+    later = round(float(rows[0]["estimate"]))
+    return None if later == figure.get("shown") else f"{later:,} t"
+
+
+def render_index(records: list[dict], reports_root: Path | None = None) -> str:
     items = []
+    newest = records[0] if records else None
     for record in records:
         month = record["month"]
         labels = dict(LINKS)
@@ -76,7 +119,9 @@ def render_index(records: list[dict]) -> str:
         items.append(
             f'<li><a class="month" href="{main_link}">{escape(month_label(month))}</a>'
             f' <span class="title">{escape(record.get("title", ""))}</span>'
+            f'{" <strong class=latest>latest</strong>" if record is newest else ""}'
             f'<p class="headline">{escape(record.get("headline", ""))}</p>'
+            f'{_superseded(reports_root, newest, record) if record is not newest else ""}'
             f'{_origin(record["provenance"])}'
             f'<p class="files">{links}</p></li>')
     body = "\n".join(items) if items else "<li>No editions yet: run <code>make report</code>.</li>"
@@ -92,7 +137,7 @@ def write_index(reports_root: Path) -> Path:
     """Written to a temporary name and renamed, so a reader never sees half a file; left alone when
     it already says the same."""
     target = reports_root / INDEX_NAME
-    text = render_index(read_edition_records(reports_root))
+    text = render_index(read_edition_records(reports_root), reports_root)
     if target.is_file() and target.read_text(encoding="utf-8") == text:
         return target
     partial = reports_root / f".{INDEX_NAME}.{os.getpid()}.partial"

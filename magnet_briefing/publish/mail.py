@@ -6,6 +6,7 @@ multipart/related and every style is inline.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
@@ -34,7 +35,7 @@ def pdf_attachment_name(month: str) -> str:
 
 
 def _plain_text(head: Masthead, month: str, chart_count: int) -> str:
-    lines = [head.title, month_label(month), ""]
+    lines = [head.title, f"{month_label(month)}, {head.as_of}" if head.as_of else month_label(month), ""]
     if head.headline:
         lines += [head.headline, ""]
     if head.key_points:
@@ -61,7 +62,8 @@ def _html_body(head: Masthead, month: str, chart_cids: list[tuple[str, str]]) ->
         f'<div style="{FONT}max-width:{CHART_WIDTH_PX}px;margin:0 auto;padding:16px;color:#1d2126;'
         'font-size:15px;line-height:1.5;">'
         f'<p style="{SANS}margin:0;font-size:11px;letter-spacing:1px;text-transform:uppercase;color:#9b2a1e;'
-        f'border-top:3px solid #9b2a1e;padding-top:6px;">Monthly briefing &middot; {escape(month_label(month))}</p>'
+        f'border-top:3px solid #9b2a1e;padding-top:6px;">Monthly briefing &middot; {escape(month_label(month))}'
+        f'{" &middot; " + escape(head.as_of) if head.as_of else ""}</p>'
         f'<h1 style="{SANS}font-size:22px;line-height:1.2;margin:6px 0 10px;">{escape(head.title)}</h1>'
         f"{headline}{key_points}{charts}"
         f'<p style="{SANS}margin:16px 0 0;font-size:12px;color:#5d6670;">The full briefing is attached as a PDF '
@@ -89,6 +91,10 @@ def build_email(head: Masthead, month: str, charts: list[tuple[bytes, str]], pdf
     for cid, (png, _) in zip(cids, charts):
         html_part.add_related(png, "image", "png", cid=f"<{cid}>", disposition="inline")
     message.add_attachment(pdf, "application", "pdf", filename=pdf_attachment_name(month))
+    # boundaries from the content, not random: the same edition is the same message
+    digest = hashlib.sha256(email_subject(head, month).encode() + pdf).hexdigest()[:24]
+    for number, part in enumerate(part for part in message.walk() if part.is_multipart()):
+        part.set_boundary(f"=_magnet-briefing-{digest}-{number}")
     return message
 
 

@@ -108,8 +108,17 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel=None
 
 def forget_parameter(nb: NotebookNode, name: str, comment: str) -> NotebookNode:
     """Set `name` back to None in the cell papermill injected, so the executed notebook runs again
-    on its own (a value that pointed at a file of the build, say)."""
-    for cell in nb.cells:
+    on its own (a value that pointed at a file of the build, say); and drop the run's timestamps,
+    so the same edition is the same notebook."""
+    run = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "output_path"):  # where the staging folder was, and when
+        run.pop(key, None)
+    if name in run.get("parameters", {}):
+        run["parameters"][name] = None
+    for number, cell in enumerate(nb.cells, start=1):
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+        cell["id"] = f"cell-{number}"  # nbformat draws random ids
         if "injected-parameters" in cell.metadata.get("tags", []):
             lines = cell.source.splitlines()
             cell.source = "\n".join(f"{name} = None  # {comment}" if line.startswith(f"{name} = ") else line
