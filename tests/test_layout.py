@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "magnet_briefing"
-LAYERS = ("ledger", "config", "engine", "analysis", "briefing", "publish", "cli")
+LAYERS = ("ledger", "config", "engine", "ingest", "analysis", "briefing", "publish", "cli")
 
 
 def layer_of(module: str) -> int:
