@@ -24,6 +24,7 @@ from magnet_briefing.ledger.load import load_ledger
 from magnet_briefing.publish import build_edition, build_editions
 from magnet_briefing.publish.build import OUTPUT_FILES
 from magnet_briefing.publish.folders import clean_leftovers
+from magnet_briefing.publish.html import STYLESHEET
 from magnet_briefing.publish.index import read_edition_records
 from magnet_briefing.publish.mail import build_email, email_subject
 from magnet_briefing.publish.notebook import email_charts, read_notebook
@@ -323,3 +324,18 @@ def test_an_early_kernel_keeps_no_history_and_leaves_no_client_behind(tmp_path):
         counts.append((threading.active_count(), psutil.Process().num_fds()))
     assert counts[1] == counts[0]
     assert _kernels_left() == []
+
+
+def test_pdf_leaves_no_font_folder_behind(tmp_path, monkeypatch):
+    # WeasyPrint copies the @font-face files into a temporary folder for every document
+    import tempfile
+
+    from magnet_briefing.publish import pdf as pdf_stage
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    pdf_stage.write_pdf("<h1>Exports</h1><p>1,234 t</p>", tmp_path / "one.pdf", tmp_path)
+    pdf_stage.warm_up(STYLESHEET)
+    assert PdfReader(tmp_path / "one.pdf").pages[0].extract_text().startswith("Exports")
+    assert list(scratch.iterdir()) == []
