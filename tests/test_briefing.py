@@ -182,10 +182,10 @@ def test_every_table_has_one_header_row_and_every_cited_claim_links_to_its_row(j
     assert all(table.split("</thead>")[0].count("<tr") == 1 for table in tables)
     rows = set(re.findall(r'<tr id="(claim-[^"]+)"', html))
     assert len(rows) == 39  # every claim of the series shown has its row
-    links = set(re.findall(r'<a href="#(claim-[^"]+)"', html))
+    links = set(re.findall(r'<a class="claim-id" href="#(claim-[^"]+)"', html))
     assert links and links <= rows
     summary = text_of(outputs_after(july, "show_summary"))
-    assert '<a href="#claim-c08">c08</a>' in summary
+    assert '<a class="claim-id" href="#claim-c08">c08</a>' in summary
     assert "nearly +75% on the month before" in html  # c09, in words
 
 

@@ -57,3 +57,12 @@ def test_the_console_lists_set_aside_and_disputed_claims_cut_to_the_width(capsys
     assert lines[1].startswith("    b set aside: xxx") and len(lines[1]) <= 59
     assert lines[2] == "    c disputed: it and a cannot both hold"
     assert lines[3] == "    1 claim kept within the allowance for revisions and rounding"
+
+
+def test_the_gap_to_baseline_says_below_or_above_never_a_negative_shortfall():
+    from magnet_briefing.briefing.labels import baseline_gap
+
+    assert baseline_gap(5875.2, 5864.0, 5889.4) == "≈5,875 t below baseline (5,864–5,889 t)"
+    assert baseline_gap(-5875.2, -5889.4, -5864.0) == "≈5,875 t above baseline (5,864–5,889 t)"
+    assert baseline_gap(-120.0, -120.2, -119.8) == "≈120 t above baseline (120 t)"
+    assert baseline_gap(40.0, -300.0, 900.0) == "between 300 t above and 900 t below baseline"

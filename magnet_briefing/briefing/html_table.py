@@ -7,6 +7,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 SHORT_ROWS = 12
+SHORT_CHARACTERS = 1800  # about half an A4 page of table text: a few rows of long reasons are not short
 
 
 def _cell(tag: str, value, attributes: str = "") -> str:
@@ -35,6 +36,8 @@ def table_html(frame: pd.DataFrame, classes: tuple[str, ...] = (), row_ids: list
         cells += [_cell("td", value) for value in values]
         row_id = f' id="{escape(row_ids[position])}"' if row_ids else ""
         rows.append(f"<tr{row_id}>{''.join(cells)}</tr>")
-    size = ("short",) if len(frame) <= SHORT_ROWS else ()  # a short table is kept on one page
+    characters = sum(len(str(value)) for value in frame.to_numpy().ravel())
+    short = len(frame) <= SHORT_ROWS and characters <= SHORT_CHARACTERS
+    size = ("short",) if short else ()  # a short table is kept on one page; a long one breaks between rows
     return Markup(f'<table class="{escape(" ".join(("dataframe", *classes, *size)))}"><thead><tr>{header}</tr></thead>'
                   f"<tbody>{''.join(rows)}</tbody></table>")

@@ -157,6 +157,22 @@ def percent_range(low: float, high: float) -> str:
     return f"{low:.0f}–{high:.0f}%"
 
 
+def baseline_gap(gap: float, low: float, high: float) -> str:
+    """Baseline minus exports, summed, in words: '≈5,875 t below baseline (5,864–5,889 t)'.
+
+    A negative sum is exports above the baseline; saying 'a shortfall of −5,875 t' would leave
+    the reader to undo a double negative. Bounds on both sides of zero name both directions.
+    """
+    def span(a: float, b: float) -> str:
+        return f"{a:,.0f} t" if round(a) == round(b) else f"{a:,.0f}–{b:,.0f} t"
+
+    if low >= 0:
+        return f"{RECONSTRUCTED_MARK}{gap:,.0f} t below baseline ({span(low, high)})"
+    if high <= 0:
+        return f"{RECONSTRUCTED_MARK}{-gap:,.0f} t above baseline ({span(-high, -low)})"
+    return f"between {-low:,.0f} t above and {high:,.0f} t below baseline"
+
+
 def long_span(first: pd.Period, last: pd.Period) -> str:
     """For sentences: 'May 2025', 'February–September 2025', 'June 2024–March 2025'."""
     if first == last:

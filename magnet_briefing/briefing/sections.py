@@ -3,6 +3,7 @@ each showing that section's result."""
 from __future__ import annotations
 
 import ast
+import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from ..engine.saved import RefusedFile, read_reconstruction
 from ..ledger.load import LedgerError, load_ledger
 from ..ledger.periods import parse_month
 from ..ledger.vintage import as_of as vintage
+from ..ledger.vintage import publication_day
 from . import charts, tables, words
 from .edition import Edition, prepare_edition, vintages
 from .html_table import table_html
@@ -106,12 +108,31 @@ def _show_with_phone_copy(draw) -> None:
 def _claim_links(edition: Edition, claim_ids, separator: str = ", ") -> Markup:
     """Claim ids as links to their rows in the appendix's claims table (ids it does not list stay text)."""
     listed = set(edition.ledger.claims.loc[edition.ledger.claims["series"].isin(edition.params.series), "claim_id"])
-    return Markup(separator).join(Markup('<a href="#{}">{}</a>').format(claim_anchor(c), c) if c in listed else c
+    return Markup(separator).join(Markup('<a class="claim-id" href="#{}">{}</a>').format(claim_anchor(c), c)
+                                  if c in listed else Markup('<span class="claim-id">{}</span>').format(c)
                                   for c in claim_ids)
 
 
+CLAIMS_CITED_AT_MOST = 8
+
+
 def _claims_note(edition: Edition, claim_ids) -> str:
-    return f' <span class="claims">[{_claim_links(edition, claim_ids)}]</span>' if claim_ids else ""
+    """The claims behind a point, the most recently published first when there are many.
+
+    A point on a year of months can rest on twenty claims; the rest are named as a count, and each
+    month's claims are in the appendix's table of reconstructed months.
+    """
+    if not claim_ids:
+        return ""
+    if len(claim_ids) <= CLAIMS_CITED_AT_MOST:
+        return f' <span class="claims">[{_claim_links(edition, claim_ids)}]</span>'
+    day = dict(zip(edition.ledger.sources["source_id"], edition.ledger.sources["published"].map(publication_day)))
+    source = dict(zip(edition.ledger.claims["claim_id"], edition.ledger.claims["source_id"]))
+    newest = sorted(claim_ids, key=lambda c: (-(day.get(source.get(c)) or datetime.date.min).toordinal(), c))
+    shown = sorted(newest[:CLAIMS_CITED_AT_MOST])
+    more = len(claim_ids) - len(shown)
+    return (f' <span class="claims">[{_claim_links(edition, shown)} and {more} earlier claims, '
+            f'listed month by month in the appendix]</span>')
 
 
 def show_summary(edition: Edition) -> None:
@@ -231,10 +252,13 @@ def show_destinations(edition: Edition) -> None:
                                     edition.source_line(destinations), title))
 
 
-def _show_table(frame: pd.DataFrame, words: bool = False, row_ids: list[str] | None = None, intro: str = "") -> None:
+def _show_table(frame: pd.DataFrame, words: bool = False, row_ids: list[str] | None = None, intro: str = "",
+                claims_last: bool = False) -> None:
     """A table of figures, or (words=True) of words such as titles and reasons, set left-aligned;
-    with its introduction, kept on the same page as a short table."""
-    table = table_html(frame, ("text-table",) if words else (), row_ids)
+    with its introduction, kept on the same page as a short table. claims_last: the last column
+    lists claim ids, set left-aligned in the room the figures leave."""
+    classes = (("text-table",) if words else ()) + (("claims-last",) if claims_last else ())
+    table = table_html(frame, classes, row_ids)
     text = Markup("<p>{}</p>").format(intro) if intro else ""
     display(HTML(f'<div class="table-block">{text}{table}</div>'))
 
@@ -246,7 +270,7 @@ def show_data_quality(edition: Edition) -> None:
                      "Bounds are the tightest the claims allow (linear programming)."))
     months = tables.reconstructed_months(edition)
     months["Rests on claims"] = [_claim_links(edition, ids.split(), " ") for ids in months["Rests on claims"]]
-    _show_table(months)
+    _show_table(months, claims_last=True)
     display(Markdown("### Claims not taken as stated"))
     listed = tables.claims_not_as_stated(edition)
     if listed is None:

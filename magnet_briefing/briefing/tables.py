@@ -9,8 +9,8 @@ from ..engine.basis import PINNED
 from ..ledger.periods import parse_month
 from .edition import Edition
 from .labels import (
-    RECONSTRUCTED_MARK,
     STATUS_WORDS,
+    baseline_gap,
     bounds_label,
     claim_statement,
     month_name,
@@ -28,8 +28,7 @@ def recovery_metrics_table(edition: Edition) -> pd.DataFrame:
     def shortfall(row):
         if pd.isna(row["shortfall_t"]):
             return "n/a"
-        return (f"{RECONSTRUCTED_MARK}{row['shortfall_t']:,.0f} "
-                f"({row['shortfall_low']:,.0f}–{row['shortfall_high']:,.0f})")
+        return baseline_gap(row["shortfall_t"], row["shortfall_low"], row["shortfall_high"])
 
     def regained(row, threshold):
         month = row[f"regain_{threshold}_month"]
@@ -54,7 +53,7 @@ def recovery_metrics_table(edition: Edition) -> pd.DataFrame:
                                            for n, m in zip(metrics["months_to_trough"], metrics["trough_months"])],
         "Regained 90% of baseline": metrics.apply(regained, axis=1, threshold=90),
         "Regained 100% of baseline": metrics.apply(regained, axis=1, threshold=100),
-        "Shortfall since controls (t)": metrics.apply(shortfall, axis=1),
+        "Since the controls, in all": metrics.apply(shortfall, axis=1),
         "Months not pinned": metrics["unpinned"].map(lambda months: ", ".join(map(short_month, months)) or "none"),
     })
     return table.set_index("Series").T.rename_axis(index="Metric")

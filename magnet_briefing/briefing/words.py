@@ -22,6 +22,7 @@ from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
 from .labels import (
     RECONSTRUCTED_MARK,
+    baseline_gap,
     change_text,
     destination_name,
     long_span,
@@ -147,8 +148,8 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
     elif not row["never_below_90"]:
         text += " They have not yet regained 90% of baseline."
     if not math.isnan(row["shortfall_t"]):
-        text += (f" The cumulative shortfall since {month_name(control)} is {RECONSTRUCTED_MARK}{row['shortfall_t']:,.0f} t"
-                 f" ({row['shortfall_low']:,.0f}–{row['shortfall_high']:,.0f} t).")
+        gap = baseline_gap(row["shortfall_t"], row["shortfall_low"], row["shortfall_high"])
+        text += f" Added up since {month_name(control)}, exports are {gap}."
     claims = rec[(rec["series"] == headline) & (rec["month"] >= control)]["claims"]
     return KeyPoint(text, tuple(sorted({c for cs in claims for c in cs.split()})))
 

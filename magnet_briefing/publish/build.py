@@ -214,7 +214,7 @@ def build_edition(params: EditionParameters, ledger: Ledger, *, reports_root: Pa
             shutil.rmtree(staging, ignore_errors=True)
     folders.forget_failed_notebook(reports_root, month)
     if update_index:
-        with stage(f"Updating {reports_root.name}/index.html"):
+        with stage("Updating the index of editions"):
             try:
                 write_index(reports_root)
             except OSError as error:  # the edition is published; the next run writes the index
