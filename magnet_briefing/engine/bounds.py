@@ -135,7 +135,8 @@ class LedgerBounds:
 
 def bounds_of(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray, component: np.ndarray) -> LedgerBounds:
     """The bounds of every month of these rows, in this process (scale_out.ledger_bounds shares a
-    large ledger out between processes in slices of series)."""
+    large ledger out between processes in slices of series). Where some rows cannot all hold, the
+    bounds only say so: they are found again once the claims are settled."""
     n = matrix.shape[1]
     done = propagate(matrix, row_lo, row_hi, np.zeros(n), np.full(n, math.inf))
     # a month forced above MAX_TONNES: a contradiction (an endless climb) or a chain of typos; either
@@ -166,7 +167,10 @@ def bounds_of(matrix: sparse.csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray,
         low[cols], high[cols], group_direct, group_via = settled
         direct.append(group_direct)
         via.append(group_via)
-    support = _supports(matrix, done, component >= 0, direct, via)
+    # rows that cannot all hold are refitted once settled (reconstruct.py): nothing here needs the
+    # claims their bounds rest on, the most costly part to trace
+    support = Supports(sparse.csr_matrix((n, matrix.shape[0]), dtype=np.int32)) if infeasible.any() \
+        else _supports(matrix, done, component >= 0, direct, via)
     # float dust (a propagated 2e-9 t where the claims force a month to zero) is zero
     low, high = np.where(low < ZERO_TONNES, 0.0, low), np.where(np.abs(high) < ZERO_TONNES, 0.0, high)
     return LedgerBounds(low, high, support, done.lower, done.upper, groups, infeasible, implausible)

@@ -63,44 +63,75 @@ def exact_ratio(system: System, bounds: LedgerBounds, current: np.ndarray, base:
     return max(least.value, 0.0), most.value
 
 
-def ratio_bounds(fit, current: np.ndarray, base: np.ndarray, claim_lo: float, claim_hi: float):
-    """(least, greatest, claim ids) of sum(current) / sum(base) in `fit` (an estimates.Estimates or
-    a readings.Fit over ledger columns): from the periods' bounds, or exactly when those meet the
-    claim's interval claim_lo..claim_hi."""
-    now, before = fit.sum_bounds(current), fit.sum_bounds(base)
-    ids = now[2] | before[2]
-    least = now[0] / before[1] if before[1] > 0 else 0.0
-    most = now[1] / before[0] if before[0] > 0 else math.inf
-    if least <= claim_hi and claim_lo <= most:
-        local = fit.local if hasattr(fit, "local") else (lambda columns: columns)
-        least, most = exact_ratio(fit.system, fit.bounds, local(current), local(base))
-    return least, most, ids
+class Implied:
+    """What one fit implies, with each answer kept: a fit is asked about the same periods often."""
 
+    def __init__(self, fit):
+        self.fit = fit
+        self.local = fit.local if hasattr(fit, "local") else (lambda columns: columns)
+        self.also = getattr(fit, "also", {})
+        self._exact: dict[tuple, tuple] = {}
 
-def ranking_witness(fit, claims, k: int, widen: float, columns_of):
-    """A row of ranking k that every point of the fit breaks, even with the ranking widened by its
-    allowance `widen`: (earlier period's first month, whether it must be at least as high as the
-    ranked period, None or the exact bounds of ranked / earlier when the periods' own bounds do
-    not show it); None when no single row shows it. `columns_of(month ordinals)` gives the ledger
-    columns of months of the claim's series (None outside its window)."""
-    length = int(claims.end[k] - claims.start[k] + 1)
-    step = 12 if length > 1 else 1
-    ranked = columns_of(np.arange(claims.start[k], claims.end[k] + 1))
-    higher = claims.measure[k] == "highest_since"
-    now = fit.sum_bounds(ranked)
-    rows = []
-    for other in range(int(claims.start[k]) - step, int(claims.since[k]) - 1, -step):
-        earlier = columns_of(np.arange(other, other + length))
-        if earlier is None:
-            break
-        at_least = (other == claims.since[k]) == higher
-        low, high, _ = fit.sum_bounds(earlier)
-        if (at_least and high < (1 - widen) * now[0]) or (not at_least and low > (1 + widen) * now[1]):
-            return other, at_least, None
-        rows.append((other, at_least, earlier))
-    local = fit.local if hasattr(fit, "local") else (lambda columns: columns)
-    for other, at_least, earlier in rows[:EXACT_RANKING_ROWS]:
-        least, most = exact_ratio(fit.system, fit.bounds, local(ranked), local(earlier))
-        if (at_least and least * (1 - widen) > 1) or (not at_least and most * (1 + widen) < 1):
-            return other, at_least, (least, most)
-    return None
+    def exact(self, columns: np.ndarray) -> tuple[float, float, set[str]]:
+        """The tightest bounds of the total of these ledger columns, and the claims they rest on."""
+        key = tuple(columns.tolist())
+        if key not in self._exact:
+            self._exact[key] = self.fit.sum_bounds(columns)
+        return self._exact[key]
+
+    def loose(self, columns: np.ndarray) -> tuple[float, float, set[str]]:
+        """The sum of these months' own bounds (valid, not always the tightest for their total), and
+        the claims those rest on."""
+        local, bounds = self.local(columns), self.fit.bounds
+        rows = set().union(*(bounds.support[int(j)] for j in local))
+        claims = self.fit.claims_of_rows(rows).union(*(self.also.get(int(c), ()) for c in columns))
+        return float(bounds.low[local].sum()), float(bounds.high[local].sum()), claims
+
+    def period(self, columns: np.ndarray, avoid: tuple[float, float] | None = None) -> tuple[float, float, set[str]]:
+        """Bounds of the total of these months: the sum of the months' own bounds where that keeps
+        clear of the interval `avoid` (a claim's, which the answer must not seem to admit), else
+        the tightest (an LP); a single month's bounds are the tightest already."""
+        if len(columns) == 1 or avoid is None:
+            return self.exact(columns)
+        low, high, claims = self.loose(columns)
+        if low <= avoid[1] and avoid[0] <= high:
+            return self.exact(columns)
+        return low, high, claims
+
+    def ratio(self, current: np.ndarray, base: np.ndarray, avoid: tuple[float, float] | None):
+        """(least, greatest, claim ids) of sum(current) / sum(base): from the periods' bounds, or
+        exactly where those meet the interval `avoid` (the claim's own; None: from the periods'
+        bounds whatever they meet)."""
+        now, before = self.loose(current), self.loose(base)
+        least = now[0] / before[1] if before[1] > 0 else 0.0
+        most = now[1] / before[0] if before[0] > 0 else math.inf
+        if avoid is not None and least <= avoid[1] and avoid[0] <= most:
+            least, most = exact_ratio(self.fit.system, self.fit.bounds, self.local(current), self.local(base))
+        return least, most, now[2] | before[2]
+
+    def ranking_witness(self, claims, k: int, widen: float, columns_of):
+        """A row of ranking k that every point of the fit breaks, even with the ranking widened by
+        its allowance `widen`: (earlier period's first month, whether it must be at least as high as
+        the ranked period, None or the exact bounds of ranked / earlier when the periods' own bounds
+        do not show it); None when no single row shows it. `columns_of(month ordinals)` gives the
+        ledger columns of months of the claim's series (None outside its window)."""
+        length = int(claims.end[k] - claims.start[k] + 1)
+        step = 12 if length > 1 else 1
+        ranked = columns_of(np.arange(claims.start[k], claims.end[k] + 1))
+        higher = claims.measure[k] == "highest_since"
+        now = self.exact(ranked)
+        rows = []
+        for other in range(int(claims.start[k]) - step, int(claims.since[k]) - 1, -step):
+            earlier = columns_of(np.arange(other, other + length))
+            if earlier is None:
+                break
+            at_least = (other == claims.since[k]) == higher
+            low, high, _ = self.exact(earlier)
+            if (at_least and high < (1 - widen) * now[0]) or (not at_least and low > (1 + widen) * now[1]):
+                return other, at_least, None
+            rows.append((other, at_least, earlier))
+        for other, at_least, earlier in rows[:EXACT_RANKING_ROWS]:
+            least, most = exact_ratio(self.fit.system, self.fit.bounds, self.local(ranked), self.local(earlier))
+            if (at_least and least * (1 - widen) > 1) or (not at_least and most * (1 + widen) < 1):
+                return other, at_least, (least, most)
+        return None

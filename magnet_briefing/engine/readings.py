@@ -42,8 +42,11 @@ class Fit:
         """Bounds of the total of these (ledger) columns, and the claims they rest on."""
         return self._fit.fitted_sum_bounds(self.local(columns))
 
+    def claims_of_rows(self, rows) -> set[str]:
+        return self._fit.claims_of_rows(rows)
+
     def month_claims(self, column: int) -> set[str]:
-        return self._fit.claims_of_rows(self.bounds.support[int(self.local(np.array([column]))[0])])
+        return self.claims_of_rows(self.bounds.support[int(self.local(np.array([column]))[0])])
 
 
 @dataclass

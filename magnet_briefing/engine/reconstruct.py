@@ -21,13 +21,13 @@ from ..ledger.periods import month_of
 from ..ledger.plausible import MAX_TONNES
 from .allowance import allowance
 from .bounds import LedgerBounds
-from .conflicts.verdicts import SPREAD, Verdicts, settle
+from .conflicts.verdicts import CONSISTENT, SPREAD, Verdicts, settle
 from .content import content_order
 from .estimates import Estimates, estimate
 from .explain import reasons
 from .readings import fit_readings
 from .residuals import residuals
-from .rows import System, build_system, claim_arrays
+from .rows import System, build_system, claim_arrays, columns_in, part_of
 from .scale_out import ledger_bounds
 from .tables import claim_list, consistency_table, monthly_table, table_months
 
@@ -77,33 +77,60 @@ def _refuse_implausible(system: System, bounds: LedgerBounds) -> None:
 
 
 def _final_fit(system: System, verdicts: Verdicts, widen: np.ndarray) -> tuple[System, LedgerBounds]:
-    """The kept claims' rows (spread claims widened) over the ledger's columns, and their bounds."""
+    """The kept claims' rows (spread claims widened) over the ledger's columns, and their bounds.
+
+    A large group's search is not exact (conflicts/large.py): should its kept claims still not
+    hold, every kept claim of that group is let use its allowance (spread), which its elastic LP's
+    point shows they can; this is a safeguard, not a step the searches rely on."""
+    for _ in range(2):
+        kept = verdicts.kept
+        spread = verdicts.status[kept] == SPREAD
+        final = build_system(system.claims.take(kept, renumber=False), np.where(spread, widen[kept], 0.0),
+                             (system.first, system.n_months))
+        bounds = ledger_bounds(final)
+        if not bounds.infeasible.any():
+            return final, bounds
+        broken = np.isin(final.component[final.matrix.indices], np.flatnonzero(bounds.infeasible))
+        rows = np.repeat(np.arange(final.matrix.shape[0]), np.diff(final.matrix.indptr))[broken]
+        claims = kept[np.unique(final.row_claim[rows])]
+        verdicts.status[claims] = SPREAD
+        verdicts.relaxed[claims] = True
+    raise RuntimeError("the kept claims cannot hold even within their allowance")
+
+
+def _residuals(system: System, final: System, verdicts: Verdicts, point: np.ndarray) -> np.ndarray:
+    """Every claim's residual against the estimates, as stated (a spread claim's too, not widened):
+    the final fit's rows for the consistent claims, rows built afresh for the others."""
+    residual = np.full(len(system.claims.ids), np.nan)
     kept = verdicts.kept
-    spread = verdicts.status[kept] == SPREAD
-    final = build_system(system.claims.take(kept, renumber=False), np.where(spread, widen[kept], 0.0),
-                         (system.first, system.n_months))
-    return final, ledger_bounds(final)
+    residual[kept] = residuals(final, point)
+    others = np.flatnonzero(verdicts.status != CONSISTENT)
+    if len(others):
+        part = part_of(system, others)
+        residual[others] = residuals(part, point[columns_in(part, system)])
+    return residual
 
 
 def reconstruct(claims: pd.DataFrame) -> Reconstruction:
     arrays = claim_arrays(claims)
     order = content_order(arrays)
-    arrays, ordered = arrays.take(order, renumber=False), claims.iloc[order].reset_index(drop=True)
+    arrays = arrays.take(order, renumber=False)
     system = build_system(arrays)
     bounds = ledger_bounds(system)
     verdicts = settle(system, bounds)
     widen = allowance(arrays)
     final = system
-    if not verdicts.settled_nothing():
+    if bounds.infeasible.any() or not verdicts.settled_nothing():
         del bounds
+        system = system.without_rows()   # only the final fit's rows are needed from here on
         final, bounds = _final_fit(system, verdicts, widen)
     _refuse_implausible(final, bounds)
     hull = fit_readings(system, verdicts, widen)
     estimates = estimate(final, bounds, verdicts.relaxed[verdicts.kept], hull)
-    numeric = ~arrays.rank
-    monthly = monthly_table(estimates, table_months(arrays) if numeric.any() else None)
-    residual = residuals(system, estimates.point)
-    reason = reasons(ordered, system, verdicts, estimates, hull, widen)
+    monthly = monthly_table(estimates, table_months(arrays) if (~arrays.rank).any() else None)
+    residual = _residuals(system, final, verdicts, estimates.point)
+    reason = reasons(claims, order, system, verdicts, estimates, hull, widen)
+    estimates.__dict__.pop("_lps", None)   # the LPs the reasons asked of, rebuilt if the analysis asks again
     ledger_order = np.argsort(order)
     consistency = consistency_table(arrays.ids[ledger_order], verdicts.status[ledger_order], residual[ledger_order],
                                     reason[ledger_order])

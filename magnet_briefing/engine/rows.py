@@ -112,6 +112,28 @@ class System:
     def column(self, series: np.ndarray, month: np.ndarray) -> np.ndarray:
         return self.offset[series] + (month - self.first[series])
 
+    def row_component(self) -> np.ndarray:
+        """Per row, the connected group of months it is in (-1 for a row over no month)."""
+        matrix = self.matrix
+        nonempty = np.diff(matrix.indptr) > 0
+        found = np.full(matrix.shape[0], -1)
+        found[nonempty] = self.component[matrix.indices[matrix.indptr[:-1][nonempty]]]
+        return found
+
+    def claim_component(self) -> np.ndarray:
+        """Per claim, the connected group of months its rows are in (-1 for a claim with no row)."""
+        found = np.full(len(self.claims.ids), -1)
+        found[self.row_claim[::-1]] = self.row_component()[::-1]   # a claim's first row decides
+        return found
+
+    def without_rows(self) -> System:
+        """The same claims and columns, no rows: what finding a claim's months and building rows for
+        some claims (part_of) need, without the memory of the whole ledger's rows."""
+        empty = sparse.csr_matrix((0, self.n_cols))
+        nothing = np.zeros(0, dtype=np.int64)
+        return System(self.claims, self.first, self.n_months, self.offset, empty, np.zeros(0), np.zeros(0), nothing,
+                      self.component, np.zeros(0, dtype=np.int8))
+
     def month_of_column(self) -> tuple[np.ndarray, np.ndarray]:
         """(series, month ordinal) of every column."""
         series = np.repeat(np.arange(len(self.offset)), self.n_months)

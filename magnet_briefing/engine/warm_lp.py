@@ -30,7 +30,7 @@ class WarmLP:
     """Variables lower <= x <= upper; rows lo <= A x <= hi (A a scipy CSR matrix)."""
 
     def __init__(self, matrix, row_lo: np.ndarray, row_hi: np.ndarray, col_lower: np.ndarray,
-                 col_upper: np.ndarray):
+                 col_upper: np.ndarray, dual_first: bool = False):
         row_lo, row_hi, col_lower, col_upper = (np.asarray(v, dtype=float) for v in (row_lo, row_hi, col_lower, col_upper))
         self._model = (matrix, row_lo, row_hi, col_lower, col_upper)
         self._highs: IntervalLP | None = None
@@ -44,6 +44,7 @@ class WarmLP:
             np.where(np.isfinite(row_lo), row_lo, -big), np.where(np.isfinite(row_hi), row_hi, big))
         simplex.logLevel = 0
         self._simplex = simplex
+        self._dual = dual_first   # the first solve from scratch by the dual simplex (faster on a large model)
         # CLP sizes the model from the largest index it is given: an empty last row or column is lost
         if (simplex.nCols, simplex.nRows) != (self.n_cols, matrix.shape[0]):
             self._hand_to_highs()
@@ -55,7 +56,11 @@ class WarmLP:
         simplex = self._simplex
         simplex.setObjectiveArray(-cost if maximise else cost)
         try:
-            status = simplex.primal(startFinishOptions="xf")  # keep the work areas and the factorisation
+            if self._dual:
+                self._dual = False
+                status = simplex.dual(startFinishOptions="xf")
+            else:
+                status = simplex.primal(startFinishOptions="xf")  # keep the work areas and the factorisation
         except IndexError:  # cylp looks some of CLP's return codes (seen on infeasible models) up past its list
             status = "unknown"
         if status == "dual infeasible":

@@ -42,12 +42,6 @@ class Problem:
     def kept_rows(self, removed: np.ndarray) -> np.ndarray:
         return np.flatnonzero((self.owner < 0) | ~removed[np.maximum(self.owner, 0)])
 
-    def holds_as_stated(self) -> bool:
-        """Whether every claim's own rows can hold, the rows never dropped left out (for a
-        relaxation problem: whether the kept claims hold without their allowance)."""
-        rows = np.flatnonzero(self.owner >= 0)
-        return not len(rows) or IntervalLP.from_csr(self.matrix[rows], self.lo[rows], self.hi[rows]).feasible()
-
     def conflict(self, removed: np.ndarray) -> np.ndarray | None:
         """Local claims of an irreducible infeasible subset of the rows the removal keeps (every way
         to make them hold removes one of these); None if they hold."""
@@ -87,6 +81,12 @@ def disagreeing_pairs(claims: ClaimArrays, index: np.ndarray, lo: np.ndarray, hi
     return np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.int64)
 
 
+def holds_as_stated(system: System, claims: np.ndarray) -> bool:
+    """Whether these claims' rows can all hold as stated."""
+    part = part_of(system, claims)
+    return IntervalLP.from_csr(part.matrix, part.row_lo, part.row_hi).feasible()
+
+
 def _local(parts: list[System]) -> tuple[sparse.csr_matrix, np.ndarray]:
     """The parts' rows stacked over the months they touch, numbered 0..n-1; and those months."""
     stacked = sparse.vstack([p.matrix for p in parts], format="csr")
@@ -108,7 +108,7 @@ def removal_problem(system: System, claims: np.ndarray, widen: np.ndarray, weigh
     `scaled` adds the row scales the elastic LP needs."""
     widened = part_of(system, claims, widen)
     matrix, months = _local([widened])
-    scale = row_scales(widened, reference_levels(part_of(system, claims))) if scaled else None
+    scale = row_scales(widened, reference_levels(widened)) if scaled else None   # levels from the stated figures
     pairs = disagreeing_pairs(system.claims, claims, *_widened(system.claims, widen, claims))
     return Problem(claims, weight[claims], matrix, widened.row_lo, widened.row_hi, widened.row_claim,
                    widened.row_kind == BASE, scale, pairs, columns_in(widened, system)[months])

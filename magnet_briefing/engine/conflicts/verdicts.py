@@ -27,7 +27,7 @@ from ..bounds import LedgerBounds
 from ..rows import System
 from ..scale_out import available_workers, solve_each
 from . import exact, large
-from .problem import Problem, disagreeing_pairs, relaxation_problem, removal_problem
+from .problem import Problem, disagreeing_pairs, holds_as_stated, relaxation_problem, removal_problem
 
 CONSISTENT, SPREAD, INCONSISTENT, DISPUTED = range(4)
 STATUSES = np.array(["consistent", "spread", "inconsistent", "disputed"], dtype=object)
@@ -61,6 +61,7 @@ class Verdicts:
     months with disputed or spread claims (searched exactly)."""
     status: np.ndarray
     relaxed: np.ndarray
+    group: np.ndarray        # per claim: its connected group of months in the system (-1 if none)
     partners: dict[int, list[int]] = field(default_factory=dict)
     groups: list[Readings] = field(default_factory=list)
 
@@ -86,13 +87,15 @@ def disagreeing(system: System, claims: np.ndarray) -> np.ndarray:
 
 
 def _relaxed(system: System, kept: np.ndarray, widen: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Per kept claim: whether some least-weight relaxation needs it (none where the kept claims
-    hold as stated, as they mostly do once the mistakes are out: tested first for a large group)."""
-    problem = relaxation_problem(system, kept, widen, weight, scaled=len(kept) > EXACT_MAX_CLAIMS)
-    if problem.m > EXACT_MAX_CLAIMS and problem.holds_as_stated():
-        return np.zeros(problem.m, dtype=bool)
-    decision = _search(problem)
-    return decision.always | decision.sometimes
+    """Per kept claim: whether some least-weight relaxation needs it. For a large group, whether
+    the elastic LP's least relaxation does (large.relaxed), and none where the kept claims hold
+    as stated, as they mostly do once the mistakes are out (tested first)."""
+    if len(kept) <= EXACT_MAX_CLAIMS:
+        decision = exact.decide(relaxation_problem(system, kept, widen, weight))
+        return decision.always | decision.sometimes
+    if holds_as_stated(system, kept):
+        return np.zeros(len(kept), dtype=bool)
+    return large.relaxed(relaxation_problem(system, kept, widen, weight, scaled=True))
 
 
 def least_relaxation(system: System, kept: np.ndarray, widen: np.ndarray, weight: np.ndarray):
@@ -142,35 +145,24 @@ def judge(system: System, claims: np.ndarray, widen: np.ndarray, weight: np.ndar
     return status, relaxed, partners, readings
 
 
-def _broken_groups(system: System, bounds: LedgerBounds) -> list[np.ndarray]:
+def _broken_groups(system: System, bounds: LedgerBounds, claim_component: np.ndarray) -> list[np.ndarray]:
     """The claims (content order) of each connected group of months whose rows cannot all hold,
     or where two claims of one quantity disagree beyond their precision."""
-    matrix = system.matrix
-    first_column = matrix.indices[matrix.indptr[:-1][np.diff(matrix.indptr) > 0]]
-    row_component = np.full(matrix.shape[0], -1)
-    row_component[np.diff(matrix.indptr) > 0] = system.component[first_column]
     claims = system.claims
-    everyone = np.arange(len(claims.ids))
-    pairs = disagreeing_pairs(claims, everyone, claims.lo, claims.hi)
-    claim_component = np.full(len(claims.ids), -1)
-    claim_component[system.row_claim] = row_component
+    pairs = disagreeing_pairs(claims, np.arange(len(claims.ids)), claims.lo, claims.hi)
     broken = np.union1d(np.flatnonzero(bounds.infeasible), claim_component[pairs.ravel()])
     broken = broken[broken >= 0]
-    if not len(broken):
-        return []
-    rows = np.flatnonzero(np.isin(row_component, broken))
-    component, claim = row_component[rows], system.row_claim[rows]
-    order = np.lexsort((claim, component))
-    component, claim = component[order], claim[order]
-    cuts = np.flatnonzero(np.diff(component)) + 1
-    return [np.unique(part) for part in np.split(claim, cuts)]
+    chosen = np.flatnonzero(np.isin(claim_component, broken))
+    order = np.lexsort((chosen, claim_component[chosen]))
+    chosen = chosen[order]
+    return np.split(chosen, np.flatnonzero(np.diff(claim_component[chosen])) + 1) if len(chosen) else []
 
 
 def settle(system: System, bounds: LedgerBounds) -> Verdicts:
     """The status of every claim of the system (all consistent when every group holds)."""
     n = len(system.claims.ids)
-    verdicts = Verdicts(np.full(n, CONSISTENT, dtype=np.int8), np.zeros(n, dtype=bool))
-    groups = _broken_groups(system, bounds)
+    verdicts = Verdicts(np.full(n, CONSISTENT, dtype=np.int8), np.zeros(n, dtype=bool), system.claim_component())
+    groups = _broken_groups(system, bounds, verdicts.group)
     if not groups:
         return verdicts
     widen, weight = allowance(system.claims), weights(system.claims)
