@@ -229,7 +229,8 @@ def edition_months(params: dict, ledger: Ledger) -> list[str]:
     return [str(month) for month in months]
 
 
-def _build_month(params: dict, month: str, ledger: Ledger, reports_root: Path, notebook: Path) -> EditionOutcome:
+def _build_month(params: dict, month: str, ledger: Ledger, reports_root: Path, notebook: Path,
+                 render_in_background: bool = False) -> EditionOutcome:
     started = time.perf_counter()
 
     def outcome(ok: bool, message: str = "", state: str = "failed") -> EditionOutcome:
@@ -238,7 +239,7 @@ def _build_month(params: dict, month: str, ledger: Ledger, reports_root: Path, n
     try:
         edition = resolve({**params, "month": month}, ledger)
         build_edition(edition, ledger, reports_root=reports_root, notebook=notebook, say=_silent,
-                      update_index=False, clean_up_leftovers=False, render_in_background=False)
+                      update_index=False, clean_up_leftovers=False, render_in_background=render_in_background)
     except NoDataYet as error:  # an edition that could not have been written on its day: none
         return outcome(True, str(error), "no data")
     except ParameterError as error:
@@ -264,6 +265,11 @@ def unchanged(params: dict, month: str, ledger: Ledger, reports_root: Path) -> b
     return recorded_key(folder) == content_key(vintage(ledger, edition.as_of), edition)
 
 
+def _say_outcome(say: Callable[[str], None], result: EditionOutcome, done: int, total: int) -> None:
+    status = {"built": "ok", "no data": f"no edition: {result.message}"}.get(result.state, f"FAILED: {result.message}")
+    say(f"    [{done}/{total}] {result.month} {status} ({result.seconds:.1f} s)")
+
+
 def build_editions(params: dict, ledger: Ledger, *, months: list[str] | None = None,
                    reports_root: Path = REPORTS_ROOT, notebook: Path = NOTEBOOK,
                    workers: int | None = None, force: bool = False,
@@ -286,6 +292,21 @@ def build_editions(params: dict, ledger: Ledger, *, months: list[str] | None = N
     if not months:
         write_index(reports_root)
         return outcomes
+    if len(months) == 1:  # the usual month: built here, as `report` builds it, without starting a worker
+        say(f"==> Building {months[0]}")
+        outcomes.append(_build_month(params, months[0], ledger, reports_root, Path(notebook),
+                                     render_in_background=True))
+        _say_outcome(say, outcomes[-1], 1, 1)
+    else:
+        outcomes += _build_in_workers(params, months, ledger, reports_root, Path(notebook), workers, say)
+    if any(outcome.ok for outcome in outcomes):
+        write_index(reports_root)
+    return sorted(outcomes, key=lambda result: result.month)
+
+
+def _build_in_workers(params: dict, months: list[str], ledger: Ledger, reports_root: Path, notebook: Path,
+                      workers: int | None, say: Callable[[str], None]) -> list[EditionOutcome]:
+    outcomes = []
     workers = max(1, min(workers or os.cpu_count() or 1, len(months)))
     say(f"==> Building {len(months)} editions ({months[0]} to {months[-1]}) with {workers} workers")
     context = multiprocessing.get_context("spawn")
@@ -299,9 +320,5 @@ def build_editions(params: dict, ledger: Ledger, *, months: list[str] | None = N
                 result = EditionOutcome(futures[future], False, 0.0, f"worker failed: {error or type(error).__name__}",
                                         "failed")
             outcomes.append(result)
-            status = {"built": "ok", "no data": f"no edition: {result.message}"}.get(result.state,
-                                                                                   f"FAILED: {result.message}")
-            say(f"    [{done}/{len(months)}] {result.month} {status} ({result.seconds:.1f} s)")
-    if any(outcome.ok for outcome in outcomes):
-        write_index(reports_root)
-    return sorted(outcomes, key=lambda result: result.month)
+            _say_outcome(say, result, done, len(months))
+    return outcomes
