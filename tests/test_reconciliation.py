@@ -202,6 +202,7 @@ def real():
     return claims, reconstruct(claims)
 
 
+@pytest.mark.slow
 def test_the_real_ledger_has_no_inconsistent_claim(real):
     _, result = real
     status = statuses(result)
@@ -214,6 +215,7 @@ def test_the_real_ledger_has_no_inconsistent_claim(real):
     assert status["x-re-2510-mom-rm2511"] in ("spread", "consistent")
 
 
+@pytest.mark.slow
 def test_the_real_ledgers_disputes_and_spreads_are_covered_and_explained(real):
     claims, result = real
     reasons = result.consistency.set_index("claim_id")["reason"]

@@ -10,7 +10,7 @@ import pytest
 
 from magnet_briefing.engine import reconstruct
 from magnet_briefing.engine.saved import RefusedFile, read_reconstruction, write_reconstruction
-from magnet_briefing.ledger.load import load_ledger
+from magnet_briefing.ledger.load import Ledger, load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,3 +63,25 @@ def test_a_file_that_would_run_a_command_is_refused_without_running_it(ledger, t
     (tmp_path / "garbage.pickle").write_bytes(b"not a pickle at all")
     with pytest.raises(RefusedFile, match="not a saved reconstruction"):
         read_reconstruction(tmp_path / "garbage.pickle", ledger)
+
+
+def test_a_reconstruction_with_disputed_months_reads_back_whole(ledger, tmp_path):
+    """Disputed months carry their readings (the fits whose hull they show): they are saved and
+    read back with the rest, and a total over them is still what every reading allows. A second
+    outlet's 2,116 t for Germany in July against c12's 1,116 t (nothing else decides) is a dispute."""
+    claims = ledger.claims.copy()
+    other = claims[claims["claim_id"] == "c12"].copy()
+    other["claim_id"], other["source_id"] = "x12", "trendforce-2025-06-11"
+    other["value"], other["value_text"] = 2116.0, "2116"
+    claims = pd.concat([claims, other], ignore_index=True)
+    result = reconstruct(claims)
+    assert result.estimates.hull is not None
+    assert set(result.consistency.loc[result.consistency["status"] == "disputed", "claim_id"]) == {"c12", "x12"}
+    months = [pd.Period("2025-06", freq="M"), pd.Period("2025-07", freq="M")]
+    low, high, _ = expected = result.period_bounds("magnets/DE", months)
+    assert low <= 1116 + 1116 / 1.465 and high >= 2116 + 2116 / 1.455
+    edited = Ledger(claims, ledger.sources, ledger.folder)
+    back = read_reconstruction(write_reconstruction(result, claims, tmp_path / "r.pickle"), edited)
+    pd.testing.assert_frame_equal(back.consistency, result.consistency)
+    pd.testing.assert_frame_equal(back.monthly, result.monthly)
+    assert back.period_bounds("magnets/DE", months)[:2] == pytest.approx(expected[:2], rel=1e-12)

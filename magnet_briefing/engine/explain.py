@@ -59,6 +59,8 @@ class Explainer:
         self.text = {column: ledger[column].to_numpy(dtype=object)[order]
                      for column in ("period", "value_text", "unit")}
         self.index = pd.Index(self.claims.ids)
+        self.index.get_loc(self.claims.ids[0])   # its hash table built here, before any worker is forked
+        estimates.claims_of_rows([])
         codes = twin_codes(self.claims, in_order=True)   # twins are neighbours in content order
         self.first_twin = np.r_[0, np.flatnonzero(np.diff(codes)) + 1]
         self.twin_of = codes

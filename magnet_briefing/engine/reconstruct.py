@@ -28,7 +28,7 @@ from .explain import reasons
 from .readings import fit_readings
 from .residuals import residuals
 from .rows import System, build_system, claim_arrays, columns_in, part_of
-from .scale_out import ledger_bounds
+from .scale_out import MIN_ROWS_PER_WORKER, ledger_bounds, release_memory
 from .tables import claim_list, consistency_table, monthly_table, table_months
 
 CLAIMS_NAMED = 8  # in a message, at most this many claim ids
@@ -119,11 +119,14 @@ def reconstruct(claims: pd.DataFrame) -> Reconstruction:
     bounds = ledger_bounds(system)
     verdicts = settle(system, bounds)
     widen = allowance(arrays)
-    final = system
     if bounds.infeasible.any() or not verdicts.settled_nothing():
         del bounds
-        system = system.without_rows()   # only the final fit's rows are needed from here on
+        if system.matrix.shape[0] >= MIN_ROWS_PER_WORKER:   # a ledger large enough to be worth the trouble
+            system = system.without_rows()   # only the final fit's rows are needed from here on
+            release_memory()
         final, bounds = _final_fit(system, verdicts, widen)
+    else:
+        final = system
     _refuse_implausible(final, bounds)
     hull = fit_readings(system, verdicts, widen)
     estimates = estimate(final, bounds, verdicts.relaxed[verdicts.kept], hull)

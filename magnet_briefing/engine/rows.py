@@ -51,10 +51,13 @@ class ClaimArrays:
     value: np.ndarray        # the figure as written: tonnes for levels (kg converted), % or a multiple
     floor: np.ndarray        # a growth claim's least base total in tonnes (0 for other claims)
 
-    def take(self, index: np.ndarray, renumber: bool = True) -> ClaimArrays:
-        """These claims alone (in this order), their series numbered afresh (or every series kept)."""
+    def take(self, index: np.ndarray, renumber: bool = True, named: bool = True) -> ClaimArrays:
+        """These claims alone (in this order), their series numbered afresh (or every series kept);
+        without `named`, their ids are their positions here (a worker that takes ids from the
+        ledger it inherited copies every page those strings sit on)."""
         index = np.asarray(index, dtype=np.int64)
-        picked = {f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "names"}
+        picked = {f.name: getattr(self, f.name)[index] for f in fields(self) if f.name not in ("names", "ids")}
+        picked["ids"] = self.ids[index] if named else index
         if not renumber:
             return ClaimArrays(names=self.names, **picked)
         present, picked["series"] = np.unique(picked["series"], return_inverse=True)
@@ -158,15 +161,21 @@ def series_windows(arrays: ClaimArrays) -> tuple[np.ndarray, np.ndarray]:
     return first, last
 
 
+def _rank_counts(arrays: ClaimArrays, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rankings (claim indices) and how many rows each has: one per earlier period inside the window."""
+    k = np.flatnonzero(arrays.rank)
+    length = arrays.end[k] - arrays.start[k] + 1
+    floor = np.maximum(arrays.since[k], first[arrays.series[k]])
+    return k, np.maximum((arrays.start[k] - floor) // np.where(length > 1, 12, 1), 0)
+
+
 def _rank_rows(arrays: ClaimArrays, first: np.ndarray, widen: np.ndarray | None):
     """Row parts of every ranking: the earlier period (+1) against the ranked one (-1, or -(1 -+ its
     allowance) when widened); and each row's place among its claim's rows (the latest earlier period first)."""
-    k = np.flatnonzero(arrays.rank)
+    k, count = _rank_counts(arrays, first)
     start, end = arrays.start[k], arrays.end[k]
     length = end - start + 1
     step = np.where(length > 1, 12, 1)
-    floor = np.maximum(arrays.since[k], first[arrays.series[k]])
-    count = np.maximum((start - floor) // step, 0)  # earlier periods inside the window
     claim, back = _expand(np.ones(len(k), dtype=np.int64), count)
     other = start[claim] - back * step[claim]
     higher = arrays.measure[k][claim] == "highest_since"
@@ -175,7 +184,7 @@ def _rank_rows(arrays: ClaimArrays, first: np.ndarray, widen: np.ndarray | None)
     hi = np.where(at_least, np.inf, 0.0)
     share = np.zeros(len(claim)) if widen is None else widen[k][claim]
     coef = -np.where(at_least, 1.0 - share, 1.0 + share)
-    return k[claim], back - 1, other, length[claim], start[claim], coef, lo, hi
+    return RANK, k[claim], back - 1, other, length[claim], start[claim], coef, lo, hi
 
 
 def build_system(claims: pd.DataFrame | ClaimArrays, widen: np.ndarray | None = None,
@@ -196,38 +205,52 @@ def build_system(claims: pd.DataFrame | ClaimArrays, widen: np.ndarray | None = 
         hi = np.where(numeric & np.isfinite(hi), hi + widen, hi)
     offset = np.r_[0, np.cumsum(n_months)][:-1].astype(np.int64)
     length = arrays.end - arrays.start + 1
-    # levels: one row over the stated months
     lev = np.flatnonzero(arrays.measure == "level")
-    parts = [(LEVEL, lev, np.zeros(len(lev), dtype=np.int64), arrays.start[lev], length[lev], arrays.start[lev],
-              np.zeros(len(lev)), lo[lev], hi[lev])]
-    # growth: current >= r_lo * previous, then current <= r_hi * previous when r_hi is finite, then
-    # the base's floor
     gro = np.flatnonzero(arrays.lag > 0)
-    previous = arrays.start[gro] - arrays.lag[gro]
-    parts.append((GROWTH, gro, np.zeros(len(gro), dtype=np.int64), arrays.start[gro], length[gro], previous,
-                  -lo[gro], np.zeros(len(gro)), np.full(len(gro), np.inf)))
     finite = np.isfinite(hi[gro])
-    capped = gro[finite]
-    parts.append((GROWTH, capped, np.ones(len(capped), dtype=np.int64), arrays.start[capped], length[capped],
-                  arrays.start[capped] - arrays.lag[capped], -hi[capped], np.full(len(capped), -np.inf),
-                  np.zeros(len(capped))))
-    parts.append((BASE, gro, 1 + finite.astype(np.int64), previous, length[gro], previous, np.zeros(len(gro)),
-                  arrays.floor[gro], np.full(len(gro), np.inf)))
-    parts.append((RANK, *_rank_rows(arrays, first, widen)))
-    # rows ordered by claim, as the ledger lists them: each part's rows go straight to their place
-    rows_per_claim = sum(np.bincount(claim, minlength=len(arrays.ids)) for _, claim, *_ in parts)
+
+    def level_rows():   # one row over the stated months
+        return LEVEL, lev, np.zeros(len(lev), dtype=np.int64), arrays.start[lev], length[lev], arrays.start[lev], \
+            np.zeros(len(lev)), lo[lev], hi[lev]
+
+    def growth_rows():  # current >= r_lo * previous
+        return GROWTH, gro, np.zeros(len(gro), dtype=np.int64), arrays.start[gro], length[gro], \
+            arrays.start[gro] - arrays.lag[gro], -lo[gro], np.zeros(len(gro)), np.full(len(gro), np.inf)
+
+    def capped_rows():  # current <= r_hi * previous, when r_hi is finite
+        capped = gro[finite]
+        return GROWTH, capped, np.ones(len(capped), dtype=np.int64), arrays.start[capped], length[capped], \
+            arrays.start[capped] - arrays.lag[capped], -hi[capped], np.full(len(capped), -np.inf), \
+            np.zeros(len(capped))
+
+    def base_rows():    # the base's floor
+        previous = arrays.start[gro] - arrays.lag[gro]
+        return BASE, gro, 1 + finite.astype(np.int64), previous, length[gro], previous, np.zeros(len(gro)), \
+            arrays.floor[gro], np.full(len(gro), np.inf)
+
+    # rows ordered by claim, as the ledger lists them: each part's rows go straight to their place,
+    # one part at a time (their temporaries never all at once)
+    rows_per_claim = np.zeros(len(arrays.ids), dtype=np.int64)
+    rows_per_claim[lev] += 1
+    rows_per_claim[gro] += 2 + finite
+    ranks, rank_rows = _rank_counts(arrays, first)
+    rows_per_claim[ranks] += rank_rows
     first_row = np.cumsum(rows_per_claim) - rows_per_claim
     n_rows = int(rows_per_claim.sum())
-    row_claim, a_start, a_len, b_start = (np.empty(n_rows, dtype=np.int64) for _ in range(4))
+    row_claim = np.empty(n_rows, dtype=np.int64)
+    a_start, a_len, b_start = (np.empty(n_rows, dtype=np.int32) for _ in range(3))   # months, lengths
     b_coef, row_lo, row_hi = (np.empty(n_rows) for _ in range(3))
     row_kind = np.empty(n_rows, dtype=np.int8)
-    for kind, claim, place, *values in parts:
+    for make in (level_rows, growth_rows, capped_rows, base_rows, lambda: _rank_rows(arrays, first, widen)):
+        kind, claim, place, *values = make()
         at = first_row[claim] + place
         row_kind[at] = kind
         for column, part in zip((row_claim, a_start, a_len, b_start, b_coef, row_lo, row_hi), (claim, *values)):
             column[at] = part
-    del parts, first_row
-    b_len = np.where(b_coef != 0, a_len, 0)  # the previous period is as long as the current one
+        del claim, place, values, at
+    del first_row, rows_per_claim
+    b_len = np.where(b_coef != 0, a_len, 0).astype(np.int32)  # the previous period is as long as the current one
+    overlapping = bool(((b_len > 0) & (np.abs(a_start - b_start) < a_len)).any())
     # each row's entries in order: its current period (coefficient 1), then the earlier one;
     # an entry's column is its month's offset within its series' block of columns
     # (int32 throughout: a ledger has far fewer than 2**31 columns and entries)
@@ -240,7 +263,8 @@ def build_system(claims: pd.DataFrame | ClaimArrays, widen: np.ndarray | None = 
     seg_len[0::2], seg_len[1::2] = a_len, b_len
     seg_coef[0::2], seg_coef[1::2] = 1.0, b_coef
     n_cols = int(offset[-1] + n_months[-1]) if len(offset) else 0
-    indptr = np.r_[0, np.cumsum(a_len + b_len)]
+    indptr = np.r_[0, np.cumsum(a_len + b_len, dtype=np.int64)]
+    del a_start, a_len, b_start, b_len, b_coef
     n_entries = int(indptr[-1])
     # consecutive runs start..start+len-1: one repeat of (start - where the run begins) plus a count
     seg_start -= np.cumsum(seg_len, dtype=np.int32) - seg_len
@@ -251,18 +275,18 @@ def build_system(claims: pd.DataFrame | ClaimArrays, widen: np.ndarray | None = 
     del seg_coef, seg_len
     matrix = sparse.csr_matrix((coefficient, month, indptr), shape=(n_rows, n_cols))
     del coefficient, month
-    if (b_len > 0).any() and ((b_len > 0) & (np.abs(a_start - b_start) < a_len)).any():
+    if overlapping:
         matrix.sum_duplicates()  # a growth rate over a range whose earlier period overlaps it
     matrix.eliminate_zeros()  # "under 0%" leaves a zero coefficient, which bounds nothing
     component = components_of(matrix, n_cols)
     return System(arrays, first, n_months, offset, matrix, row_lo, row_hi, row_claim, component, row_kind)
 
 
-def part_of(system: System, claims: np.ndarray, widen: np.ndarray | None = None) -> System:
+def part_of(system: System, claims: np.ndarray, widen: np.ndarray | None = None, named: bool = True) -> System:
     """The rows of some of `system`'s claims (indices, in this order) over their series' windows in
-    `system`, optionally widened (`widen` per claim of `system`)."""
+    `system`, optionally widened (`widen` per claim of `system`); `named` as in ClaimArrays.take."""
     claims = np.asarray(claims, dtype=np.int64)
-    arrays = system.claims.take(claims)
+    arrays = system.claims.take(claims, named=named)
     where = np.unique(system.claims.series[claims])
     return build_system(arrays, None if widen is None else widen[claims], (system.first[where], system.n_months[where]))
 
@@ -283,9 +307,10 @@ def components_of(matrix: sparse.csr_matrix, n_cols: int) -> np.ndarray:
     cols = matrix.indices
     same_row = np.ones(len(cols), dtype=bool)
     same_row[matrix.indptr[:-1][np.diff(matrix.indptr) > 0]] = False  # a row's first entry starts afresh
-    linked = np.flatnonzero(same_row)
-    graph = sparse.coo_matrix((np.ones(len(linked), dtype=np.int32), (cols[linked - 1], cols[linked])),
+    linked = same_row[1:]
+    graph = sparse.csr_matrix((np.ones(int(linked.sum()), dtype=np.int8), (cols[:-1][linked], cols[1:][linked])),
                               shape=(n_cols, n_cols))
+    del same_row, linked
     _, labels = connected_components(graph, directed=False)
     touched = np.zeros(n_cols, dtype=bool)
     touched[cols] = True

@@ -8,9 +8,12 @@ weighted elastic LP whose candidates are then checked one by one.
 2. Each candidate is checked against that point: its own months free, every other month fixed,
    the candidate held, and the other claims on its months free to give way. If none need give
    way, it is kept after all; if lighter claims must, they go instead; if claims of the same
-   weight must, it and they are disputed; if heavier, it is set aside for good. A candidate
-   whose figure a heavier set of claims of its own quantity contradicts is set aside without a
-   check. The checks of a round are one LP: its blocks share no variable.
+   weight must, it and they are disputed; if heavier, it is set aside for good. The checks of a
+   round are one LP (its blocks share no variable), a one-month candidate's without one. A
+   candidate that breaks its claim by little and does not fit gets a second check with the months
+   its months' rates and rankings reach free too. Set aside without a check: a candidate whose
+   figure a heavier set of claims of its own quantity contradicts, and one broken by SURE_BEYOND
+   allowances or more (see _beyond_doubt).
 3. After keeping or swapping claims the elastic LP is solved again, up to ROUNDS times.
 Where the kept claims need their allowance, the elastic LP of the relaxation problem says which
 (relaxed()): the least weighed relaxation, unchecked, since a spread claim is kept either way.

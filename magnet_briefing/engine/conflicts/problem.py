@@ -83,7 +83,7 @@ def disagreeing_pairs(claims: ClaimArrays, index: np.ndarray, lo: np.ndarray, hi
 
 def holds_as_stated(system: System, claims: np.ndarray) -> bool:
     """Whether these claims' rows can all hold as stated."""
-    part = part_of(system, claims)
+    part = part_of(system, claims, named=False)
     return IntervalLP.from_csr(part.matrix, part.row_lo, part.row_hi).feasible()
 
 
@@ -106,7 +106,7 @@ def removal_problem(system: System, claims: np.ndarray, widen: np.ndarray, weigh
                     scaled: bool = False) -> Problem:
     """The claims (indices into system.claims, in content order) with their widened rows;
     `scaled` adds the row scales the elastic LP needs."""
-    widened = part_of(system, claims, widen)
+    widened = part_of(system, claims, widen, named=False)
     matrix, months = _local([widened])
     scale = row_scales(widened, reference_levels(widened)) if scaled else None   # levels from the stated figures
     pairs = disagreeing_pairs(system.claims, claims, *_widened(system.claims, widen, claims))
@@ -117,7 +117,7 @@ def removal_problem(system: System, claims: np.ndarray, widen: np.ndarray, weigh
 def relaxation_problem(system: System, kept: np.ndarray, widen: np.ndarray, weight: np.ndarray,
                        scaled: bool = False) -> Problem:
     """The kept claims' stated rows (removing a claim drops them) and their widened rows (never dropped)."""
-    stated, widened = part_of(system, kept), part_of(system, kept, widen)
+    stated, widened = part_of(system, kept, named=False), part_of(system, kept, widen, named=False)
     matrix, months = _local([stated, widened])
     never = np.full(len(widened.row_claim), -1)
     scale = None
