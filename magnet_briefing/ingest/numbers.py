@@ -1,0 +1,94 @@
+"""Figures in the text: a number with its unit, and the value as the codebook writes it.
+
+Rules as tables. A figure is a number (thousands separators, decimals, a minus sign written as
+'-', '−' or an en dash before the digits) with an optional scale word ("1.2 million") and a unit.
+The value keeps the written precision: separators dropped, a printed ".0" kept, a scale word
+written as an exponent ("1.2 million kg" -> 1.2e6). Generic quantity extractors read "4,915 mt"
+as megatonnes; in trade reporting mt is metric tons, and so it is here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# unit as written -> the codebook's unit; longest first, so "metric tons" wins over "t"
+UNIT_WORDS = {
+    "metric tonnes": "t", "metric tons": "t", "metric tonne": "t", "metric ton": "t", "tonnes": "t", "tonne": "t",
+    "tons": "t", "ton": "t", "mt": "t", "t": "t",
+    "kilogrammes": "kg", "kilograms": "kg", "kilogramme": "kg", "kilogram": "kg", "kgs": "kg", "kg": "kg",
+    "percent": "%", "per cent": "%", "pct": "%", "%": "%",
+}
+# units that are never a claim: a change in a share is not an export figure
+IGNORED_UNITS = ("percentage points", "percentage point", "ppts", "pp")
+# scale word -> the power of ten written into the value
+SCALE_WORDS = {"million": 6, "mln": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "thousand": 3, "k": 3}
+# a currency just before the number: a price, not a tonnage
+CURRENCY = re.compile(r"(\$|US\$|USD|€|EUR|¥|yuan|RMB|CNY)\s*$", re.IGNORECASE)
+# "per tonne" after the unit: a price or a rate
+PER_UNIT = re.compile(r"^\s*(per|a|/)\s*(metric\s+)?(tonne|ton|t|kg|kilogram)s?\b", re.IGNORECASE)
+
+_DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+"
+_UNITS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(UNIT_WORDS, key=len, reverse=True))
+_IGNORED = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in IGNORED_UNITS)
+_SCALES = "|".join(sorted(SCALE_WORDS, key=len, reverse=True))
+FIGURE = re.compile(
+    rf"(?<![\w.,])(?P<sign>[-–](?=[0-9.]))?(?P<number>{_DIGITS})"
+    rf"(?:\s*(?P<scale>{_SCALES})\b)?"
+    rf"(?:\s*-?\s*(?P<ignored>{_IGNORED})\b|\s*(?P<unit>%)|\s*-?\s*(?P<unit_word>{_UNITS})(?![A-Za-z0-9]))",
+    re.IGNORECASE)
+# "18,9%": a decimal comma (a thousands separator is followed by three digits)
+DECIMAL_COMMA = re.compile(r"(?<![\w.,])([0-9]{1,3}),([0-9]{1,2})\s*(?:%|percent\b|per\s+cent\b)")
+# a sign counts only after a space, a bracket or the start: "2016-2024" is a span of years
+_SIGN_CONTEXT = re.compile(r"(^|[\s(\[:;,])$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    start: int
+    end: int
+    value: str      # as the codebook writes it: "1238", "-52.9", "1.2e6", "24827.0"
+    unit: str       # t, kg or %
+    signed: bool    # the text wrote a minus sign
+    doubt: str = ""  # something to check about how it was read
+
+
+def value_text(number: str, scale: str | None = None, negative: bool = False) -> str:
+    """'1,238' -> '1238'; '1.2' million -> '1.2e6'; a leading '.5' -> '0.5'."""
+    digits = number.replace(",", "")
+    if digits.startswith("."):
+        digits = "0" + digits
+    if scale:
+        digits += f"e{SCALE_WORDS[scale.lower()]}"
+    return ("-" if negative else "") + digits
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every number with a tonnage or percentage unit, prices and percentage points left out."""
+    found = []
+    for match in FIGURE.finditer(text):
+        if match.group("ignored"):
+            continue
+        before = text[:match.start()]
+        if re.search(r"[0-9]\s*[-–]\s*$", text[:match.start("number")]):  # "10-15%": a range of figures, not one figure
+            continue
+        if CURRENCY.search(before) or PER_UNIT.match(text[match.end():]):
+            continue
+        written = match.group("unit") or match.group("unit_word")
+        unit = UNIT_WORDS[re.sub(r"\s+", " ", written.lower())]
+        if written == "T":  # "5 T" could be anything (terabytes, tesla); tonnes are "t"
+            continue
+        if unit == "%" and match.group("scale"):
+            continue
+        negative = bool(match.group("sign")) and bool(_SIGN_CONTEXT.search(before))
+        start = match.start() if negative or not match.group("sign") else match.start() + 1
+        found.append(Figure(start, match.end(), value_text(match.group("number"), match.group("scale"), negative),
+                            unit, negative))
+    for match in DECIMAL_COMMA.finditer(text):
+        if not any(f.start <= match.start() < f.end for f in found):
+            found.append(Figure(match.start(), match.end(), f"{match.group(1)}.{match.group(2)}", "%", False,
+                                f"'{match.group(0)}' read with a decimal comma as {match.group(1)}.{match.group(2)}"))
+    return sorted(found, key=lambda f: f.start)
+
+
+def as_number(value: str) -> float:
+    return float(value)

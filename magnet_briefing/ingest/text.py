@@ -1,0 +1,100 @@
+"""An article's text as sentences, each with its exact span in the original text.
+
+Web pages arrive with no-break and narrow spaces, non-breaking hyphens, curly quotes and soft
+hyphens. The rules read a normalised copy (one plain space, '-' for every hyphen, ASCII quotes),
+but evidence must be the article's own characters, so every normalised character remembers where
+it came from. A line is a paragraph (pasted pages have one paragraph, headline or link per line);
+a sentence never spans lines, so an unrelated headline never borrows a figure's context.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# one character of the page -> what the rules read (deleted when empty)
+REPLACE = {
+    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
+    "\t": " ", "\r": "",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-", "\ufe63": "-", "\uff0d": "-",
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+}
+
+# a full stop after these is not the end of a sentence
+ABBREVIATIONS = ("U.S.", "U.K.", "E.U.", "U.S.A.", "U.N.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.",
+                 "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", "No.", "Mr.", "Ms.", "Mrs.", "Dr.", "vs.", "approx.",
+                 "e.g.", "i.e.", "Co.", "Corp.", "Inc.", "Ltd.", "St.", "est.")
+# ...unless a word that usually starts a sentence follows ("... with the U.S. While both ...")
+SENTENCE_STARTERS = ("The", "This", "That", "These", "Those", "It", "Its", "But", "However", "Yet", "While",
+                     "Meanwhile", "Although", "In", "On", "Still", "Last", "China", "Chinese", "Exports", "Shipments",
+                     "According", "Analysts", "Beijing", "A", "An", "And", "So", "Some", "Year-on-year")
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str        # normalised: what the rules read
+    start: int       # offset of text[0] in the normalised article
+    paragraph: int   # which line of the article
+    index: int       # position among all sentences
+
+
+@dataclass(frozen=True)
+class Article:
+    original: str
+    text: str                 # normalised
+    origin: tuple[int, ...]   # origin[i]: offset in `original` of normalised character i (len(text) + 1 entries)
+    sentences: tuple[Sentence, ...]
+
+    def evidence(self, start: int, end: int) -> str:
+        """The original characters behind normalised text[start:end]."""
+        return self.original[self.origin[start]:self.origin[end - 1] + 1] if end > start else ""
+
+
+def normalise(original: str) -> tuple[str, tuple[int, ...]]:
+    chars, origin = [], []
+    for position, ch in enumerate(original):
+        replaced = REPLACE.get(ch)
+        if replaced is None:
+            replaced = unicodedata.normalize("NFKC", ch) if unicodedata.category(ch)[0] in "LNS" else ch
+            if unicodedata.category(ch) == "Zs":
+                replaced = " "
+        for out in replaced:
+            chars.append(out)
+            origin.append(position)
+    origin.append(len(original))
+    return "".join(chars), tuple(origin)
+
+
+def _ends(line: str) -> list[int]:
+    """Offsets in `line` just after each sentence end."""
+    ends = []
+    for match in _END.finditer(line):
+        before = line[:match.end()]
+        word = before.split()[-1] if before.split() else ""
+        following = line[match.end():].split()
+        next_word = following[0].strip("\"'([") if following else ""
+        if any(word.endswith(abbreviation) for abbreviation in ABBREVIATIONS) and next_word not in SENTENCE_STARTERS:
+            continue
+        if re.search(r"\b[A-Z]\.$", word) and next_word not in SENTENCE_STARTERS:  # initials: "J. Smith"
+            continue
+        ends.append(match.end())
+    return ends
+
+
+def split(original: str) -> Article:
+    text, origin = normalise(original)
+    sentences, offset = [], 0
+    for paragraph, line in enumerate(text.split("\n")):
+        start = 0
+        for end in _ends(line) + [len(line)]:
+            piece = line[start:end]
+            stripped = piece.strip()
+            if stripped:
+                first = offset + start + (len(piece) - len(piece.lstrip()))
+                sentences.append(Sentence(stripped, first, paragraph, len(sentences)))
+            start = end
+        offset += len(line) + 1
+    return Article(original, text, origin, tuple(sentences))

@@ -1,0 +1,361 @@
+"""The ingest rules, one at a time, on sentences written for these tests (never an article's own)."""
+import datetime
+
+import pytest
+
+from magnet_briefing.ingest import propose
+from magnet_briefing.ingest.rules import extract
+
+AUG = datetime.date(2025, 8, 20)
+
+
+def rows(text: str, published: datetime.date = AUG) -> set[tuple]:
+    return {(p.series, p.period, p.measure, p.value, p.unit, p.qualifier) for p in propose(text, published)}
+
+
+def one(text: str, published: datetime.date = AUG, measure: str | None = None):
+    found = [p for p in propose(text, published) if measure is None or p.measure == measure]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- numbers and units -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written, value, unit", [
+    ("5,864.6 tonnes", "5864.6", "t"),
+    ("24,827.0 tons", "24827.0", "t"),       # a printed .0 carries precision
+    ("1,238 metric tons", "1238", "t"),
+    ("4,915 mt", "4915", "t"),               # mt is metric tons, not megatonnes
+    ("4,915 MT", "4915", "t"),
+    ("5,577t", "5577", "t"),
+    ("3.2 million kilograms", "3.2e6", "kg"),
+    ("1.2 million kg", "1.2e6", "kg"),
+    ("353,000 kilograms", "353000", "kg"),
+    ("12 thousand tonnes", "12e3", "t"),
+])
+def test_numbers_and_units(written, value, unit):
+    p = one(f"China's exports of rare earth magnets were {written} in July.")
+    assert (p.value, p.unit, p.measure, p.period) == (value, unit, "level", "2025-07")
+
+
+@pytest.mark.parametrize("minus", ["\u2212", "-", "\u2013"])
+def test_a_written_minus_sign_makes_a_fall(minus):
+    p = one(f"Magnet exports changed by {minus}5.2% month-on-month in July.")
+    assert (p.measure, p.value) == ("mom_pct", "-5.2")
+
+
+def test_no_break_spaces_inside_figures_and_the_evidence_is_the_articles_own_text():
+    text = "Intro line here.\nChina\u2019s magnet exports rose 46\u202fpercent in July to 1,116\u00a0tons."
+    found = propose(text, AUG)
+    assert {(p.measure, p.value) for p in found} == {("mom_pct", "46"), ("level", "1116")}
+    for p in found:
+        assert p.evidence in text and p.figure in p.evidence
+        assert p.evidence[p.figure_at:].startswith(p.figure)
+
+
+def test_prices_values_and_percentage_points_are_not_volumes():
+    assert rows("The average export price of magnets was $46,985 per tonne in August, down 21% from a year earlier.") == set()
+    assert rows("Magnet exports were worth 2.1 billion yuan in July, up 5% on the month.") == set()
+    assert rows("Germany's share of magnet exports rose 5 percentage points in July.") == set()
+
+
+def test_a_range_of_percentages_is_not_one_figure():
+    assert rows("Magnet exports may rise 10-15% in July, traders said.") == set()
+
+
+# --- measures ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("base", ["from June", "on the previous month", "month-on-month", "compared with June",
+                                  "from a month earlier", "MoM", "over June"])
+def test_month_on_month_cues(base):
+    p = one(f"China's rare earth magnet exports rose 12.5% {base} in July.", measure=None)
+    assert (p.measure, p.value, p.period) == ("mom_pct", "12.5", "2025-07")
+    assert not p.uncertain
+
+
+@pytest.mark.parametrize("base", ["from a year earlier", "than the same month last year", "year-on-year",
+                                  "compared with July 2024", "YoY", "on the year", "from the same month in 2024"])
+def test_year_on_year_cues(base):
+    p = one(f"China's rare earth magnet exports in July were 12.5% higher {base}.")
+    assert (p.measure, p.value, p.period) == ("yoy_pct", "12.5", "2025-07")
+
+
+def test_a_change_with_no_base_is_month_on_month_and_flagged():
+    p = one("China's rare earth magnet exports surged 75% in July.")
+    assert (p.measure, p.value) == ("mom_pct", "75")
+    assert p.uncertain and "month-on-month" in p.note
+
+
+def test_a_range_changes_on_the_same_range_a_year_earlier():
+    p = one("In the first half, magnet exports fell 18.9%.")
+    assert (p.period, p.measure, p.value) == ("2025-01..2025-06", "yoy_pct", "-18.9")
+
+
+def test_a_comparison_over_another_span_is_no_ledger_measure():
+    assert rows("China's magnet exports rose 20% in July from April.") == set()
+
+
+@pytest.mark.parametrize("words, measure, value, qualifier", [
+    ("nearly tripled", "mom_ratio", "3", "nearly"),
+    ("tripled", "mom_ratio", "3", "about"),
+    ("more than doubled", "mom_ratio", "2", "over"),
+    ("rose 2.4 times", "mom_ratio", "2.4", "exact"),
+    ("saw a threefold increase", "mom_ratio", "3", "exact"),
+    ("halved", "mom_pct", "-50", "about"),
+    ("fell by half", "mom_pct", "-50", "about"),
+    ("fell by more than half", "mom_pct", "-50", "over"),
+])
+def test_multiples(words, measure, value, qualifier):
+    p = one(f"China's exports of rare earth magnets {words} in June.", measure=measure)
+    assert (p.period, p.value, p.qualifier) == ("2025-06", value, qualifier)
+
+
+def test_a_multiple_of_a_year_earlier_is_written_as_a_change_and_flagged():
+    p = one("China's exports of rare earth magnets doubled in July from a year earlier.")
+    assert (p.measure, p.value, p.qualifier) == ("yoy_pct", "100", "about") and p.uncertain
+
+
+@pytest.mark.parametrize("words, measure, since", [
+    ("the lowest monthly level since February 2020", "lowest_since", "2020-02"),
+    ("the highest monthly volume since January", "highest_since", "2025-01"),
+    ("the most since January", "highest_since", "2025-01"),
+    ("a seven-month high", "highest_since", "2024-12"),     # seven months before the period
+    ("the highest in a year", "highest_since", "2024-07"),  # as the codebook encodes c37
+    ("a 10-month low", "lowest_since", "2024-09"),
+])
+def test_rankings(words, measure, since):
+    p = one(f"China's rare earth magnet exports reached 5,000 tons in July, {words}.", measure=measure)
+    assert (p.period, p.value, p.unit, p.qualifier) == ("2025-07", since, "month", "exact")
+
+
+def test_a_range_ranking_since_a_year_is_that_years_range():
+    p = one("Magnet exports in January to May totalled 19,000 tons, the lowest for the period since 2021.",
+            measure="lowest_since")
+    assert (p.period, p.value) == ("2025-01..2025-05", "2021-01")
+
+
+def test_rankings_of_a_change_and_records_are_not_proposed():
+    assert {r[2] for r in rows("Magnet exports jumped 40% in July, the biggest jump since 2020.")} == {"mom_pct"}
+    assert {r[2] for r in rows("Magnet exports hit a record high of 7,000 tons in July.")} == {"level"}
+
+
+def test_a_ranking_of_a_base_figure_ranks_its_period():
+    found = rows("Magnet exports were 5,774 tons in September, down from a seven-month high of 6,146 tons in August.",
+                 datetime.date(2025, 10, 20))
+    assert ("magnets/world", "2025-08", "highest_since", "2025-01", "month", "exact") in found
+    assert ("magnets/world", "2025-08", "level", "6146", "t", "exact") in found
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words, published, period", [
+    ("in July", AUG, "2025-07"),
+    ("in December", datetime.date(2026, 1, 20), "2025-12"),
+    ("in May 2024", AUG, "2024-05"),
+    ("last month", AUG, "2025-07"),
+    ("from January to May", AUG, "2025-01..2025-05"),
+    ("in January-May", AUG, "2025-01..2025-05"),
+    ("in the first five months", AUG, "2025-01..2025-05"),
+    ("in the first half", AUG, "2025-01..2025-06"),
+    ("in the first half", datetime.date(2026, 3, 1), "2025-01..2025-06"),
+    ("in the first three quarters", datetime.date(2025, 10, 20), "2025-01..2025-09"),
+    ("in the first quarter of 2026", datetime.date(2026, 4, 20), "2026-01..2026-03"),
+    ("for all of 2024", AUG, "2024-01..2024-12"),
+    ("in January and February combined", AUG, "2025-01..2025-02"),
+])
+def test_periods_resolve_against_the_publication_date(words, published, period):
+    p = one(f"China's exports of rare earth magnets totalled 5,000 tons {words}.", published)
+    assert p.period == period
+
+
+def test_year_to_date_ends_at_the_month_the_article_reports():
+    found = rows("Magnet exports were 5,577 tons in July. Year-to-date exports totalled 27,900 tons.")
+    assert ("magnets/world", "2025-01..2025-07", "level", "27900", "t", "exact") in found
+
+
+def test_cumulative_exports_as_of_a_month_are_a_year_to_date():
+    p = one("As of August 2025, cumulative exports of rare earth magnets reached 34,041 mt.",
+            datetime.date(2025, 9, 25))
+    assert p.period == "2025-01..2025-08"
+
+
+def test_that_month_is_the_month_named_before_and_is_flagged():
+    p = one("Export controls were tightened in April. Magnet exports dropped 50% that month.", datetime.date(2025, 6, 11))
+    assert p.period == "2025-04" and p.uncertain
+
+
+def test_a_sentence_without_a_period_takes_the_previous_figures_and_says_so():
+    text = "Magnet exports rose 10% in July to 5,000 tons. Year-on-year, the increase was 5%."
+    p = [x for x in propose(text, AUG) if x.measure == "yoy_pct"][0]
+    assert p.period == "2025-07" and "period not named" in p.note
+
+
+def test_a_day_is_not_a_period():
+    p = one("On June 7, officials said magnet exports fell 5% in May from April.", datetime.date(2025, 6, 20))
+    assert p.period == "2025-05"
+
+
+# --- the comparison base stated as its own figure -----------------------------------------------
+
+def test_a_base_figure_of_the_same_month_a_year_earlier():
+    found = rows("China's magnet exports in October were 5,473 tons, up 15.8% from 4,725 tons in the same month in 2024.",
+                 datetime.date(2025, 11, 20))
+    assert found == {("magnets/world", "2025-10", "level", "5473", "t", "exact"),
+                     ("magnets/world", "2025-10", "yoy_pct", "15.8", "%", "exact"),
+                     ("magnets/world", "2024-10", "level", "4725", "t", "exact")}
+
+
+def test_base_figures_of_the_month_before_and_a_year_earlier():
+    found = rows("Magnet exports were 5,774 tons in September, compared with 6,146 tons in August and 4,915 tons "
+                 "a year earlier.", datetime.date(2025, 10, 20))
+    assert {(r[1], r[3]) for r in found} == {("2025-09", "5774"), ("2025-08", "6146"), ("2024-09", "4915")}
+
+
+def test_a_range_base_figure():
+    found = rows("Over the first five months of 2025, exports of rare earths rose to 24,827.0 tons, up from 24,266.5 tons "
+                 "during the same period in 2024.", datetime.date(2025, 6, 11))
+    assert found == {("rare_earths/world", "2025-01..2025-05", "level", "24827.0", "t", "exact"),
+                     ("rare_earths/world", "2024-01..2024-05", "level", "24266.5", "t", "exact")}
+
+
+def test_a_base_figure_with_no_period_is_the_month_before_and_flagged():
+    found = propose("Magnet shipments to the US rose to 353 tons in June, up from just 46 tons.", datetime.date(2025, 7, 20))
+    base = [p for p in found if p.value == "46"][0]
+    assert (base.series, base.period, base.uncertain) == ("magnets/US", "2025-05", True)
+
+
+# --- qualifiers ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("hedge, qualifier", [
+    ("nearly", "nearly"), ("almost", "nearly"), ("just under", "nearly"), ("close to", "nearly"),
+    ("about", "about"), ("roughly", "about"), ("approximately", "about"), ("some", "about"), ("around", "about"),
+    ("over", "over"), ("more than", "over"), ("above", "over"), ("just over", "over"),
+    ("under", "under"), ("less than", "under"), ("below", "under"),
+    ("just", "exact"), ("", "exact"),
+])
+def test_qualifiers(hedge, qualifier):
+    p = one(f"China's exports of rare earth magnets were {hedge} 5,000 tons in July.".replace("  ", " "))
+    assert (p.value, p.qualifier) == ("5000", qualifier)
+
+
+def test_a_word_after_the_figure_is_not_its_hedge():
+    p = one("Germany received magnet shipments of 1,116 tons in July, a 46 percent increase over June.", measure="mom_pct")
+    assert p.qualifier == "exact"
+
+
+# --- series: products and destinations ------------------------------------------------------------
+
+@pytest.mark.parametrize("product, series", [
+    ("rare earth magnets", "magnets/world"), ("rare-earth magnets", "magnets/world"),
+    ("permanent magnets", "magnets/world"), ("NdFeB magnets", "magnets/world"),
+    ("rare earths", "rare_earths/world"), ("17 types of rare earths", "rare_earths/world"),
+])
+def test_products(product, series):
+    assert one(f"China's exports of {product} rose 5% in July from June.").series == series
+
+
+@pytest.mark.parametrize("product", ["rare-earth products", "magnet powder", "magnet alloys", "rare earth oxides",
+                                     "dysprosium", "rare earth metals"])
+def test_other_products_are_never_claimed(product):
+    assert rows(f"China's exports of {product} rose 5% in July from June to 900 tons.") == set()
+
+
+def test_figures_after_another_products_figure_stay_with_it():
+    text = ("China's exports of rare earth products fell in May, Bloomberg calculated. "
+            "Volumes sold overseas fell 61% from a year earlier to 2,117 tons.")
+    assert rows(text, datetime.date(2025, 6, 20)) == set()
+
+
+def test_a_product_named_earlier_carries_over_flagged():
+    text = "China's rare earth magnet exports rose 10% in July. Shipments to Japan were 300 tons."
+    p = [x for x in propose(text, AUG) if x.measure == "level"][0]
+    assert p.series == "magnets/JP" and "product not named in the sentence" in p.note
+
+
+@pytest.mark.parametrize("name, code", [
+    ("the U.S.", "US"), ("the United States", "US"), ("the US", "US"), ("Germany", "DE"), ("South Korea", "KR"),
+    ("Vietnam", "VN"), ("Thailand", "TH"), ("India", "IN"), ("Japan", "JP"), ("the European Union", "EU"),
+    ("Mexico", "MX"),
+])
+def test_destinations(name, code):
+    assert one(f"Exports of rare earth magnets to {name} rose 20% in July from June.").series == f"magnets/{code}"
+
+
+@pytest.mark.parametrize("sentence, code", [
+    ("Germany received 1,116 tons of rare earth magnets in July.", "DE"),
+    ("The United States also recorded 619 tons of magnet imports in July.", "US"),
+    ("In July, 353 tons of rare earth magnets were sold to the US.", "US"),
+    ("U.S.-bound shipments of magnets were 619 tons in July.", "US"),
+    ("Germany was the top destination for magnet exports with 1,116 tons in July.", "DE"),
+])
+def test_destinations_in_an_importers_role(sentence, code):
+    assert one(sentence).series == f"magnets/{code}"
+
+
+def test_a_country_named_outside_an_export_role_is_not_a_destination():
+    p = one("China's exports of rare earth magnets nearly tripled in June after a trade deal with the U.S.")
+    assert p.series == "magnets/world"
+
+
+def test_a_region_is_not_a_series():
+    assert rows("Exports of magnets to Europe surged to 2,821 tons in August.") == set()
+
+
+def test_the_destination_carries_to_a_sentence_pointing_back():
+    text = "In June, 353 tons of rare earth magnets were sold to the US. This represents a 660% surge from May."
+    found = rows(text, datetime.date(2025, 7, 20))
+    assert ("magnets/US", "2025-06", "mom_pct", "660", "%", "exact") in found
+
+
+def test_a_new_sentence_about_exports_is_the_world_again():
+    text = ("Exports of rare earth magnets to the U.S. fell 52% year-on-year in June. "
+            "Meanwhile, total exports reached 3,188 tons.")
+    found = rows(text, datetime.date(2025, 7, 20))
+    assert ("magnets/world", "2025-06", "level", "3188", "t", "exact") in found
+
+
+# --- not export figures ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "China dominates the rare earth magnet market, producing over 90% of supply.",
+    "China holds about 40% of global rare earth reserves and accounts for nearly 70% of global production.",
+    "With over 90 percent of the world's magnet refining capacity in China, exports matter.",
+    "Central Bank Cuts Repo Rate to 5.25% as Inflation Cools",
+    "China's rare earth production quota for 2025 rose 10% to 270,000 tons.",
+    "The U.S. imposed tariffs of 145% on Chinese magnets in April.",
+    "The industry expects magnet exports in 2025 to be approximately 49,000 tons.",
+    "China imported 114.8 tons of rare earth ore from Myanmar in August, up 17% from July.",
+    "China's overall exports grew 4.4% in August from a year earlier.",
+    "Germany, the US and Japan took 17%, 14% and 12% of magnet exports respectively.",
+    "Of the monthly increase of 600 tons in magnet exports, Europe contributed over 90%.",
+])
+def test_not_export_figures(sentence):
+    assert rows(sentence) == set()
+
+
+def test_left_out_figures_say_why():
+    found = extract("China dominates the rare earth magnet market, producing over 90% of supply.", AUG)
+    assert not found.proposals and found.skipped and all(reason for _, reason, _ in found.skipped)
+
+
+def test_unrelated_headlines_below_an_article_borrow_nothing_from_it():
+    text = ("China's exports of rare earth magnets fell 5% in May from April.\n"
+            "Dollar Slides 2% as Markets Await Inflation Data\n"
+            "Gold Prices Edge Higher by 1.5% on Rate Cut Bets")
+    assert rows(text, datetime.date(2025, 6, 20)) == {("magnets/world", "2025-05", "mom_pct", "-5", "%", "exact")}
+
+
+# --- one row per figure ------------------------------------------------------------------------------
+
+def test_a_figure_in_the_headline_and_the_body_is_proposed_once():
+    text = ("Rare Earth Exports Surge 23% in May\n"
+            "In May, China's rare earth exports rose 23% month-on-month to 5,864.6 tons.")
+    found = propose(text, datetime.date(2025, 6, 11))
+    assert sorted((p.measure, p.value) for p in found) == [("level", "5864.6"), ("mom_pct", "23")]
+    assert not [p for p in found if p.measure == "mom_pct"][0].uncertain  # the body's statement, base stated
+
+
+def test_a_guessed_base_gives_way_to_the_same_figure_with_its_base():
+    text = ("China's magnet exports fall 1.6% in March\n"
+            "China's exports of rare earth magnets in March slipped 1.6% from a year earlier.")
+    assert rows(text, datetime.date(2026, 4, 20)) == {("magnets/world", "2026-03", "yoy_pct", "-1.6", "%", "exact")}
