@@ -359,3 +359,53 @@ def test_a_guessed_base_gives_way_to_the_same_figure_with_its_base():
     text = ("China's magnet exports fall 1.6% in March\n"
             "China's exports of rare earth magnets in March slipped 1.6% from a year earlier.")
     assert rows(text, datetime.date(2026, 4, 20)) == {("magnets/world", "2026-03", "yoy_pct", "-1.6", "%", "exact")}
+
+
+# --- wire-story habits ---------------------------------------------------------------------------------
+
+def test_the_worlds_largest_producer_as_a_subject_is_still_exports():
+    text = "China's rare earth exports fell in March. Exports from the world's largest producer were 4,400 tonnes."
+    assert ("rare_earths/world", "2025-03", "level", "4400", "t", "exact") in rows(text, datetime.date(2025, 4, 13))
+
+
+def test_a_plus_sign_makes_a_rise():
+    p = one("Rare earth exports in the first half were 32,000 tonnes (+11.9 percent year-on-year).", measure="yoy_pct")
+    assert (p.period, p.measure, p.value) == ("2025-01..2025-06", "yoy_pct", "11.9")
+
+
+def test_when_records_start_is_not_a_figures_period():
+    text = ("Rare earth shipments totalled 4,316.7 tonnes last month, down from 5,551.4 tonnes in March, which was the "
+            "highest in records going back to June 2014, and down 0.3% from a year earlier.")
+    found = rows(text, datetime.date(2020, 5, 7))
+    assert ("rare_earths/world", "2020-04", "yoy_pct", "-0.3", "%", "exact") in found
+    assert ("rare_earths/world", "2020-03", "level", "5551.4", "t", "exact") in found
+
+
+def test_a_later_period_across_and_belongs_to_the_later_figure():
+    text = ("Rare earth exports stood at 1,620 tonnes last month. That was down 69.1% year-on-year and the lowest "
+            "since China shipped 1,457 tonnes in January 2015.")
+    found = rows(text, datetime.date(2020, 8, 7))
+    assert ("rare_earths/world", "2020-07", "yoy_pct", "-69.1", "%", "exact") in found
+
+
+def test_a_figure_before_any_other_takes_the_month_named_before_flagged():
+    text = ("China's exports of rare earth magnets to the United States fell sharply in September. "
+            "Exports to the U.S. dropped 28.7% from August to 420.5 tonnes.")
+    found = propose(text, datetime.date(2025, 10, 20))
+    assert {(p.series, p.period, p.measure, p.value) for p in found} == {
+        ("magnets/US", "2025-09", "mom_pct", "-28.7"), ("magnets/US", "2025-09", "level", "420.5")}
+    assert all(p.uncertain for p in found)
+
+
+def test_after_a_year_to_date_figure_a_new_sentence_speaks_of_the_month():
+    text = ("Magnet exports were 6,146 tons in August. As of August, cumulative exports reached 34,041 tons. "
+            "Germany imported 1,341 tons of the magnets.")
+    found = rows(text, datetime.date(2025, 9, 25))
+    assert ("magnets/world", "2025-01..2025-08", "level", "34041", "t", "exact") in found
+    assert ("magnets/DE", "2025-08", "level", "1341", "t", "exact") in found
+
+
+def test_it_marks_points_back_across_a_sentence():
+    text = ("China exported 7,742 metric tonnes of rare earths last month. This is according to customs data. "
+            "Additionally, it marks a 60-percent increase from June 2024.")
+    assert ("rare_earths/world", "2025-06", "yoy_pct", "60", "%", "exact") in rows(text, datetime.date(2025, 7, 16))

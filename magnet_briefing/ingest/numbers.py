@@ -32,7 +32,7 @@ _UNITS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(UNIT
 _IGNORED = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in IGNORED_UNITS)
 _SCALES = "|".join(sorted(SCALE_WORDS, key=len, reverse=True))
 FIGURE = re.compile(
-    rf"(?<![\w.,])(?P<sign>[-–](?=[0-9.]))?(?P<number>{_DIGITS})"
+    rf"(?<![\w.,])(?P<sign>[-–+](?=[0-9.]))?(?P<number>{_DIGITS})"
     rf"(?:\s*(?P<scale>{_SCALES})\b)?"
     rf"(?:\s*-?\s*(?P<ignored>{_IGNORED})\b|\s*(?P<unit>%)|\s*-?\s*(?P<unit_word>{_UNITS})(?![A-Za-z0-9]))",
     re.IGNORECASE)
@@ -48,8 +48,9 @@ class Figure:
     end: int
     value: str      # as the codebook writes it: "1238", "-52.9", "1.2e6", "24827.0"
     unit: str       # t, kg or %
-    signed: bool    # the text wrote a minus sign
+    signed: bool    # the text wrote a sign (+ or -)
     doubt: str = ""  # something to check about how it was read
+    plus: bool = False  # the sign written was +
 
 
 def value_text(number: str, scale: str | None = None, negative: bool = False) -> str:
@@ -79,10 +80,11 @@ def find_figures(text: str) -> list[Figure]:
             continue
         if unit == "%" and match.group("scale"):
             continue
-        negative = bool(match.group("sign")) and bool(_SIGN_CONTEXT.search(before))
-        start = match.start() if negative or not match.group("sign") else match.start() + 1
+        sign = match.group("sign") if match.group("sign") and _SIGN_CONTEXT.search(before) else ""
+        negative = sign in ("-", "–")
+        start = match.start() if sign or not match.group("sign") else match.start() + 1
         found.append(Figure(start, match.end(), value_text(match.group("number"), match.group("scale"), negative),
-                            unit, negative))
+                            unit, bool(sign), "" if unit == "%" or not sign else "a sign before a tonnage", sign == "+"))
     for match in DECIMAL_COMMA.finditer(text):
         if not any(f.start <= match.start() < f.end for f in found):
             found.append(Figure(match.start(), match.end(), f"{match.group(1)}.{match.group(2)}", "%", False,

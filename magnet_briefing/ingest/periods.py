@@ -116,6 +116,9 @@ PATTERNS = [
     ("a day's date", rf"\b[0-9]{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?:\s+{YEAR})?", lambda m: dict(kind="date")),
     ("a day's date", r"(?<![0-9/])[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?(?![0-9/])", lambda m: dict(kind="date")),
     ("a day's date", rf"\b{YEAR}-[0-9]{{2}}-[0-9]{{2}}\b", lambda m: dict(kind="date")),
+    # "records going back to June 2014", "data since 2015": when records start, not a figure's period
+    ("when records start", rf"\b(?:(?:going\s+)?back\s+to|since|dating\s+from)\s+(?:(?:at\s+least|early|late|mid-?)\s+)?"
+     rf"(?:{MONTH}\s+)?{YEAR}", lambda m: dict(kind="date")),
     ("between M and M", rf"\bbetween\s+(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?\s+and\s+(?P<m2>{MONTH})(?:,?\s+(?P<y2>{YEAR}))?",
      _month_range),
     ("M to M", rf"(?:\b(?:from|for|in|during)\s+)?\b(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?\s*(?:-|–|—|/|\bto\b|\bthrough\b|\bthru\b|\buntil\b)\s*"
@@ -162,7 +165,7 @@ PATTERNS = [
     ("a year", rf"\b(?:in|for|during|throughout|than\s+in|from|over)\s+(?P<year>{YEAR})\b(?!\s*[-–/])",
      lambda m: dict(kind="year", year=int(m.group("year")))),
 ]
-_CASE_SENSITIVE = ("a month", "up to a month", "M to M", "between M and M", "a day's date", "M and M combined", "a month of the year before")
+_CASE_SENSITIVE = ("a month", "up to a month", "when records start", "M to M", "between M and M", "a day's date", "M and M combined", "a month of the year before")
 _COMPILED = [(name, re.compile(pattern, 0 if name in _CASE_SENSITIVE
                                else re.IGNORECASE), make) for name, pattern, make in PATTERNS]
 

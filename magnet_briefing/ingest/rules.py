@@ -39,7 +39,9 @@ from .text import Article, Sentence, split
 ANAPHORA = re.compile(
     r"^(?:(?:however|but|and|although|though|still|yet|notably|meanwhile|also|that\s+said|even\s+so|in\s+addition|year[-\s]on[-\s]year"
     r"|month[-\s]on[-\s]month)\b,?\s+)*(?:this|that|it|these|those|the\s+(?:figure|total|number|volume|amount|decline|drop|fall"
-    r"|increase|rise|gain|jump|surge|level|tonnage))\b|\b(?:this|that|the)\s+figure\b", re.IGNORECASE)
+    r"|increase|rise|gain|jump|surge|level|tonnage))\b|\b(?:this|that|the)\s+figure\b"
+    r"|\b(?:it|this|that)\s+(?:also\s+)?(?:marks?|marked|represents?|represented|was|is|compares?|compared|reflects?"
+    r"|reflected|means?|meant)\b", re.IGNORECASE)
 GAP_BOUNDARY = re.compile(r"[,;:()—–]|\s-\s|\b(?:and|while|whereas|but)\b")
 ATTACHED_WORDS = 8          # a period this many words after a figure, with no boundary between, is its period
 OF_PRODUCT = re.compile(r"^\s*of\s+(?:(?:the|these|those|its|China's)\s+)?$", re.IGNORECASE)
@@ -195,7 +197,7 @@ def _own_mention(text: str, item: Item, mentions: list[Mention], items: list[Ite
         return preceding[-1], "named before the figure"
     if following:  # "rose 10.2% from July to 6,146 tons in August", not across a clause or another change
         between = [i for i in items if item.end <= i.start and i.end <= following[0].start and i.kind in CHANGES]
-        if not between and not re.search(r"[,;:()—–]", _gap(text, item.end, following[0].start, items)):
+        if not between and not GAP_BOUNDARY.search(_gap(text, item.end, following[0].start, items)):
             return following[0], "named later in the sentence"
     return None, ""
 
@@ -229,7 +231,8 @@ def _destination(text: str, item: Item, places: list[series.Place], items: list[
     return after[0] if after else None
 
 
-def _periods(text: str, items: list[Item], mentions: list[Mention], pub: int, context: Context) -> None:
+def _periods(text: str, items: list[Item], mentions: list[Mention], pub: int, context: Context,
+             anaphoric: bool) -> None:
     """Each item's period (see the module's rules); base levels after the sentence's main period."""
     main = None
     for item in items:
@@ -252,10 +255,18 @@ def _periods(text: str, items: list[Item], mentions: list[Mention], pub: int, co
                 and RANKED_FIGURE.match(text[item.end:items[k + 1].start]):
             item.period, item.period_flags = items[k + 1].period, items[k + 1].period_flags
             item.period_how = "the period of the figure it ranks"
+    before = context.period
+    if before is not None and before[0] != before[1] and not anaphoric and context.latest_reported is not None:
+        # after a year-to-date figure, a sentence that does not point back to it speaks of the month
+        before = (context.latest_reported, context.latest_reported)
     for item in items:
-        if item.period is None and context.period is not None and not item.base_level:
-            item.period, item.period_from_context = context.period, True
-            item.period_flags = (f"period not named in the sentence: {period_text(context.period)} from the figure before",)
+        if item.period is None and before is not None and not item.base_level:
+            item.period, item.period_from_context = before, True
+            item.period_flags = (f"period not named in the sentence: {period_text(before)} from the figure before",)
+        elif item.period is None and context.last_month_named is not None and not item.base_level:
+            month = context.last_month_named
+            item.period, item.period_from_context = (month, month), True
+            item.period_flags = (f"period not named in the sentence: {month_text(month)}, the month named before",)
 
 
 def _bases(text: str, items: list[Item], mentions: list[Mention], cues) -> None:
@@ -295,7 +306,8 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
     # a sentence continues the figure before it: the next sentence of its paragraph, or the next one pointing back
     continues = (context.figure_sentence == sentence.index - 1 and
                  (context.figure_paragraph == sentence.paragraph or anaphoric)) or \
-                (anaphoric and context.figure_paragraph == sentence.paragraph)
+                (anaphoric and (context.figure_paragraph == sentence.paragraph
+                                or context.figure_sentence >= sentence.index - 2))
     unknown = scope.EXPORTS_OF.search(text)
     trade = scope.speaks_of_trade(text)
     if not items:
@@ -320,7 +332,7 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
         return
 
     places = series.destinations_in(text)
-    _periods(text, items, mentions, pub, context)
+    _periods(text, items, mentions, pub, context, anaphoric)
     _bases(text, items, mentions, measures.cues_in(text))
     made: list[tuple[Item, Proposal]] = []
     previous_change: Item | None = None
@@ -492,7 +504,7 @@ def _lag(item: Item, period, previous_change: Item | None, anaphoric: bool, cont
 def _percent(text, items, item, previous_change, series_name, period, lag, base_how, evidence, flags, shown):
     figure = item.figure
     if figure.signed:
-        sign, word = -1, "a minus sign"
+        sign, word = (1, "a plus sign") if figure.plus else (-1, "a minus sign")
     else:
         index = items.index(item)
         window_start = max((i.end for i in items[:index]), default=0)

@@ -43,7 +43,7 @@ CHANGE_IN_TONNES = re.compile(
     re.IGNORECASE)
 # what a figure is when these words come just before it (or, for shares, just after)
 NOT_EXPORT = re.compile(
-    r"\b(?:share|shares|market|reserves?|deposits?|production|produc(?:e|es|ed|ing|er|ers)|output|capacity|refin\w*"
+    r"\b(?:share|shares|market|reserves?|deposits?|production|produc(?:e|es|ed|ing)|output|capacity|refin\w*"
     r"|process(?:es|ed|ing)?|mining|mined|mines?|quotas?|prices?|priced|costs?|rates?|interest|repo|inflation|GDP"
     r"|tariffs?|dut(?:y|ies)|levy|stocks?|index|yields?|bonds?|revenues?|profits?|earnings|margins?|valuation"
     r"|accounts?\s+for|accounting\s+for|accounted\s+for|holds?|controls?|dominat\w*|consumption|demand|investment"
