@@ -13,8 +13,19 @@ define newline
 
 endef
 shell_word = '$(subst ','\'',$(subst $(newline), ,$(value $(1))))'
-FOLDER_ARGS := $(if $(value DATA),--data $(call shell_word,DATA)) $(if $(value REPORTS),--reports $(call shell_word,REPORTS))
-REPORT_ARGS := $(if $(value MONTH),--month $(call shell_word,MONTH)) $(FOLDER_ARGS)
+# MONTH, DATA, REPORTS and FORCE count only on make's command line: a DATA or MONTH that happens to
+# be in the environment must not change which edition is built.
+given = $(and $(filter command line,$(origin $(1))),$(value $(1)))
+FOLDER_ARGS := $(if $(call given,DATA),--data $(call shell_word,DATA)) $(if $(call given,REPORTS),--reports $(call shell_word,REPORTS))
+REPORT_ARGS := $(if $(call given,MONTH),--month $(call shell_word,MONTH)) $(FOLDER_ARGS)
+FORCE_WORDS := 1 yes true
+NO_FORCE_WORDS := 0 no false
+ifneq ($(filter command line,$(origin FORCE)),)
+ifeq ($(filter $(FORCE_WORDS) $(NO_FORCE_WORDS),$(value FORCE)),)
+$(error FORCE: use FORCE=1 to rebuild every edition (or FORCE=0))
+endif
+endif
+FORCE_ARG := $(if $(and $(call given,FORCE),$(filter $(FORCE_WORDS),$(value FORCE))),--force)
 unexport MONTH DATA REPORTS FORCE
 
 .PHONY: help setup report editions test check lint bench lab clean
@@ -47,7 +58,7 @@ report: $(STAMP)
 	@$(PY) -m magnet_briefing report $(REPORT_ARGS)
 
 editions: $(STAMP)
-	@$(PY) -m magnet_briefing editions $(FOLDER_ARGS) $(if $(value FORCE),--force)
+	@$(PY) -m magnet_briefing editions $(FOLDER_ARGS) $(FORCE_ARG)
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check --quiet .

@@ -48,20 +48,46 @@ def test_same_month_prior_year_baseline(shipped):
 
 def test_the_trough_comes_from_the_bounds_of_months_with_no_estimate(shipped):
     """With the same month a year earlier as baseline, US May 2025 (about 46 t) is set against a May
-    2024 known only as 614-719 t: no estimate, but its whole range (about 6-8%) lies below June's 48%."""
+    2024 known only as 614-719 t: no estimate, but its whole range (about 6-8%) lies below June's 48%.
+    April, which no claim pins for the US, could still be lower: it stays a candidate."""
     recovery = recovery_table(shipped, ["magnets/US"], "2025-04", "same_month_prior_year", "2025-07")
     low = trough(recovery, "magnets/US")
-    assert low.certain and str(low.row["month"]) == "2025-05" and math.isnan(low.row["pct"])
+    assert [str(m) for m in low.months] == ["2025-04", "2025-05"] and not low.certain
+    april, may = low.rows.iloc[0], low.rows.iloc[1]
+    assert april["pct_high"] == math.inf and math.isnan(may["pct"])
+    without_april = trough(recovery[recovery["month"].astype(str) != "2025-04"], "magnets/US")
+    assert without_april.certain and str(without_april.row["month"]) == "2025-05"
     may_2024 = shipped.month_row("magnets/US", "2024-05")
     assert low.high == pytest.approx(estimate(shipped, "magnets/US", "2025-05") / may_2024["low"] * 100, rel=0.02)
     assert low.high < 10
 
 
-def test_a_series_that_never_fell_below_a_threshold_did_not_regain_it(shipped):
+def _recovery_rows(pct_low, pct_high):
+    pct = [(lo + hi) / 2 if math.isfinite(hi) else math.nan for lo, hi in zip(pct_low, pct_high)]
+    return pd.DataFrame({"series": "s", "month": pd.period_range("2025-04", periods=len(pct), freq="M"),
+                         "months_since_control": range(len(pct)), "pct": pct, "pct_low": pct_low,
+                         "pct_high": pct_high, "pct_basis": "derived", "baseline": 100.0, "baseline_low": 99.0,
+                         "baseline_high": 101.0, "tonnes": pct, "low": pct_low, "high": pct_high})
+
+
+def test_a_series_that_never_fell_below_a_threshold_did_not_regain_it():
+    metrics = recovery_metrics(_recovery_rows([101.0, 95.0, 120.0], [103.0, 97.0, 125.0]), "2025-04").iloc[0]
+    assert metrics["never_below_90"] and not metrics["never_below_100"]
+    assert pd.isna(metrics["regain_90_month"]) and str(metrics["regain_100_month"]) == "2025-06"
+
+
+def test_a_month_the_claims_do_not_pin_could_be_the_trough_and_could_be_below_any_threshold(shipped):
+    """Rare earths in the shipped ledger: April ≈101% and May ≈124% of baseline, June and July
+    unknown. Neither 'April was the low point' nor 'did not fall below 90%' is known."""
     recovery = recovery_table(shipped, ["rare_earths/world"], "2025-04", "pre_control_mean", "2025-07")
+    low = trough(recovery, "rare_earths/world")
+    assert [str(m) for m in low.months] == ["2025-04", "2025-06", "2025-07"] and not low.certain
     metrics = recovery_metrics(recovery, "2025-04").iloc[0]
-    assert metrics["never_below_90"] and metrics["never_below_100"]
-    assert pd.isna(metrics["regain_90_month"]) and pd.isna(metrics["regain_100_month"])
+    assert not metrics["never_below_90"] and not metrics["never_below_100"]
+    assert [str(m) for m in metrics["unpinned"]] == ["2025-06", "2025-07"]
+    placed = recovery_metrics(_recovery_rows([101.0, 95.0], [103.0, 97.0]), "2025-04").iloc[0]
+    unknown = recovery_metrics(_recovery_rows([101.0, 95.0, 0.0], [103.0, 97.0, math.inf]), "2025-04").iloc[0]
+    assert placed["never_below_90"] and not unknown["never_below_90"]
 
 
 def test_months_the_bounds_cannot_tell_apart_are_both_the_trough():

@@ -1,6 +1,7 @@
 """Where sources disagree, the briefing says so: the appendix lists disputed, set-aside and spread
 claims, and a dispute that touches the edition month is a key point. The statuses are planted on
-the real rare-earth ledger's reconstruction, as the engine marks its known disagreements."""
+the reconstruction of a small invented ledger (tests/ledgers/disputes), so that these tests check
+the briefing whatever the engine decides about it."""
 import dataclasses
 from pathlib import Path
 
@@ -14,17 +15,15 @@ from magnet_briefing.config import resolve
 from magnet_briefing.engine import reconstruct
 from magnet_briefing.ledger.load import load_ledger
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL = ROOT.parent / "shared" / "ledgers" / "rare-earths-real"
-pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="the real ledger (../shared/ledgers) is not beside this checkout")
+LEDGER = Path(__file__).resolve().parent / "ledgers" / "disputes"
 
-FEB_CLASH = ("x-re-2503-mom-lusa2504", "x-re-2509-lo-green2510")   # March +22.57% vs "September lowest since February"
-OCTOBER_PAIR = ("x-re-2510-lvl-cryptagon", "x-re-2510-lvl-rm2511")
+FEB_CLASH = ("d-mar-mom", "d-sep-lo")   # a March rate against "September lowest since February"
+OCTOBER_PAIR = ("l-2025-10", "o-oct-mine")
 
 
 @pytest.fixture(scope="module")
 def real():
-    ledger = load_ledger(REAL)
+    ledger = load_ledger(LEDGER)
     result = reconstruct(ledger.claims)
     planted = result.consistency.copy()
     status = dict.fromkeys(FEB_CLASH, "disputed") | dict.fromkeys(OCTOBER_PAIR, "spread")
@@ -35,7 +34,8 @@ def real():
 
 def edition(real, month):
     ledger, result = real
-    return prepare_edition(resolve({"month": month, "data": str(REAL)}, ledger), ledger, result)
+    return prepare_edition(resolve({"month": month, "data": str(LEDGER), "series": ["rare_earths/world"]}, ledger),
+                           ledger, result)
 
 
 def test_a_ranking_touches_every_month_back_to_its_since_month(real):
@@ -59,7 +59,15 @@ def test_a_dispute_on_the_edition_month_is_a_key_point(real):
     points = [p for p in september.key_points() if p.text.startswith("Sources disagree")]
     assert len(points) == 1
     assert "rare-earth exports (17 types) in February–September 2025" in points[0].text
-    assert "GreenergyDaily (Reuters) and portugalpulse (Lusa) cannot both be right" in points[0].text
+    assert "GreenWire (Reuters) and Pulse (Lusa) cannot both be right" in points[0].text
+    # only the months no other claim pins are called ranges (September has its figure)
+    ranges = [m for m in pd.period_range("2025-02", "2025-09", freq="M")
+              if september.result.month_row("rare_earths/world", str(m))["basis"] not in ("reported", "derived")]
+    assert ranges and pd.Period("2025-09", "M") not in ranges
+    named = points[0].text.split("neither is used; ", 1)[1]
+    assert named.startswith(f"{'February' if ranges == [pd.Period('2025-02', 'M')] else ''}")
+    assert "shown as a range" in named or "shown as ranges" in named
+    assert "September" not in named
     assert set(points[0].claims) == set(FEB_CLASH)
     december = edition(real, "2025-12")  # the dispute is months before: the appendix lists it, no key point
     assert not [p for p in december.key_points() if p.text.startswith("Sources disagree")]
@@ -70,5 +78,5 @@ def test_the_appendix_lists_disputes_first_then_spreads(real):
     assert list(listed.index) == [*FEB_CLASH, *OCTOBER_PAIR]
     assert listed.loc[FEB_CLASH[0], "Status"].startswith("disputed")
     assert listed.loc[OCTOBER_PAIR[1], "Status"] == "kept, within the allowance"
-    assert listed.loc[OCTOBER_PAIR[1], "Source"] == "rawmaterials.net"
+    assert listed.loc[OCTOBER_PAIR[1], "Source"] == "Mine Weekly"
     assert listed.loc[FEB_CLASH[1], "Reason"] == f"the reason for {FEB_CLASH[1]}"

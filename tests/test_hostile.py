@@ -377,3 +377,23 @@ def test_make_passes_values_as_single_words(tmp_path):
                          cwd=PROJECT_ROOT, capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "the reports" / "2025-07" / "briefing.pdf").exists()
+
+
+def test_make_takes_its_values_from_the_command_line_only_and_force_means_yes(tmp_path):
+    """A DATA or MONTH left in the environment by something else must not change the edition built;
+    FORCE=0 does not force, and a FORCE that means neither is one line."""
+    def dry_run(*arguments, **environment):
+        env = {**os.environ, "MAKEFLAGS": "", **environment}
+        return subprocess.run(["make", "-n", *arguments, "STAMP=", "PY=echo"], cwd=PROJECT_ROOT,
+                              capture_output=True, text=True, env=env)
+
+    from_environment = dry_run("report", "editions", DATA="/somewhere", MONTH="2024-01", FORCE="1")
+    assert from_environment.returncode == 0
+    assert "/somewhere" not in from_environment.stdout and "--force" not in from_environment.stdout
+    assert "--month" not in from_environment.stdout
+    assert "--force" not in dry_run("editions", "FORCE=0").stdout
+    assert "--force" in dry_run("editions", "FORCE=1").stdout
+    assert "--data '/x'" in dry_run("report", "DATA=/x").stdout
+    refused = dry_run("editions", "FORCE=maybe")
+    assert refused.returncode != 0 and "FORCE: use FORCE=1" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1

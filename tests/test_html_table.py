@@ -15,11 +15,12 @@ def test_text_is_escaped_but_links_made_by_the_briefing_are_kept():
     assert html.split("</thead>")[0].count("<tr") == 1
 
 
-def test_a_repeated_outer_label_is_merged_over_its_rows():
+def test_an_outer_label_is_on_every_row_so_a_page_break_cannot_lose_it():
     index = pd.MultiIndex.from_tuples([("Magnets", "May"), ("Magnets", "Jun"), ("Rare earths", "May")],
                                       names=["Series", "Month"])
     html = table_html(pd.DataFrame({"t": [1, 2, 3]}, index=index), row_ids=["r1", "r2", "r3"])
-    assert '<th rowspan="2">Magnets</th>' in html and html.count(">Magnets<") == 1
+    assert "rowspan" not in html and html.count(">Magnets<") == 2
+    assert '<th class="repeated">Magnets</th>' in html and '<th>Rare earths</th>' in html
     assert '<tr id="r2">' in html
 
 

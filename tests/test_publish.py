@@ -251,12 +251,16 @@ def test_real_notebook_builds(tmp_path, params, capsys):
     html = message.get_body(("html",)).get_content()
     cids = {part["Content-ID"].strip("<>") for part in message.walk() if part.get_content_type() == "image/png"}
     assert set(re.findall(r'src="cid:([^"]+)"', html)) == cids and len(cids) == 2
-    # the e-mail's charts are the phone-width copies, described by their cells' alt texts
+    # the e-mail's charts are the phone-width copies, described by their own findings and units
     from PIL import Image
     widths = [Image.open(io.BytesIO(part.get_content())).width for part in message.walk()
               if part.get_content_type() == "image/png"]
     assert all(width <= 700 for width in widths)
-    assert "Line chart of exports as a percentage of baseline" in html
+    alts = re.findall(r'<img[^>]*\balt="([^"]*)"', html)
+    assert len(alts) == 2 and all(alt.startswith("Chart: ") and len(alt) > 40 for alt in alts), alts
+    assert "of baseline" in alts[0] and "magnet" in alts[0].lower()
+    page_alts = re.findall(r'<img[^>]*\balt="([^"]*)"', (folder / "briefing.html").read_text(encoding="utf-8"))
+    assert alts[0] in page_alts and all(alt.startswith("Chart: ") for alt in page_alts)
 
 
 def test_leftovers_of_killed_runs_are_cleaned(tmp_path):
@@ -339,3 +343,15 @@ def test_pdf_leaves_no_font_folder_behind(tmp_path, monkeypatch):
     pdf_stage.warm_up(STYLESHEET)
     assert PdfReader(tmp_path / "one.pdf").pages[0].extract_text().startswith("Exports")
     assert list(scratch.iterdir()) == []
+
+
+def test_the_email_says_what_changed_and_what_the_mark_means():
+    head = Masthead(title="Briefing: July 2025", headline="≈5,577 t shipped", key_points=["One <b>."],
+                    changes="Revised since the June 2025 edition: June 2025 ≈3,100 t → 3,188 t (+2.8%).")
+    message = build_email(head, "2025-07", [], b"%PDF-1.7")
+    for body in (message.get_body(("html",)).get_content(), message.get_body(("plain",)).get_content()):
+        assert "June 2025 ≈3,100 t → 3,188 t" in body
+        assert "Figures marked ≈ are reconstructed" in body
+    assert "One &lt;b&gt;." in message.get_body(("html",)).get_content()
+    quiet = build_email(Masthead(title="Briefing", headline="", key_points=[]), "2025-07", [], b"%PDF-1.7")
+    assert "What changed" not in quiet.get_body(("plain",)).get_content()

@@ -130,3 +130,10 @@ def test_the_index_marks_an_edition_that_later_data_revised(tmp_path):
     assert "Superseded: the August 2025 edition, with later data, shows July 2025 at 5,590 t, not 5,577 t." in page
     records[1]["figure"]["shown"] = 5590
     assert "Superseded" not in render_index(records, tmp_path)
+    (newest / "monthly.csv").write_text("series,month,estimate,low,high,basis,claims\n"
+                                        "magnets/world,2025-07,5601.0,5480.0,5722.0,derived,c43\n")
+    assert "shows July 2025 at ≈5,601 t, not 5,590 t." in render_index(records, tmp_path)
+    # an edition.json edited into nonsense costs its own note, never the index
+    for odd in ({"series": "magnets/world", "month": "2025-07", "shown": "abc"}, {"month": "July"}, [1], None):
+        records[1]["figure"] = odd
+        assert "Superseded" not in render_index(records, tmp_path)

@@ -84,9 +84,12 @@ def test_parameters_that_leave_no_baseline_are_one_line_naming_what_would_work(p
 def test_a_point_resting_on_many_claims_cites_the_newest_and_counts_the_rest(edition, monkeypatch):
     from magnet_briefing.briefing import sections
 
-    monkeypatch.setattr(sections, "CLAIMS_CITED_AT_MOST", 2)
+    monkeypatch.setattr(sections, "CLAIMS_CITED_AT_MOST", 3)
+    monkeypatch.setattr(sections, "CLAIMS_CITED_NEWEST", 2)
     # published: c01 June 2025, c35 11 June, c20 and c27 20 July, c08 August
     note = sections._claims_note(edition, ("c01", "c08", "c20", "c27", "c35"))
     assert ">c08</a>, <a" in note and ">c20</a> and 3 earlier claims" in note
     assert "c01" not in note and "c27" not in note
-    assert sections._claims_note(edition, ("c01", "c35")).count("claim-id") == 2
+    assert sections._claims_note(edition, ("c01", "c35", "c08")).count("claim-id") == 3
+    monkeypatch.setattr(sections, "CLAIMS_CITED_AT_MOST", 2)
+    assert ">c20</a> and 1 earlier claim," in sections._claims_note(edition, ("c01", "c08", "c20"))

@@ -84,15 +84,24 @@ def ratio_bounds(numerator: Figure, denominator: Figure) -> tuple[float, float]:
 PRECISION_ORDER = ("exact", "about", "nearly", "over", "under")
 
 
-def stated_change(result: Reconstruction, series: str, first: pd.Period, last: pd.Period, measure: str):
-    """The claim the reconstruction rests on that states this change outright (a ledger row), the
-    most precise if several do; None if no claim states it."""
+def stated_change(result: Reconstruction, series: str, first: pd.Period, last: pd.Period, measure: str,
+                  computed: float = math.nan):
+    """The claim that states this change outright (a ledger row) and that the reconstruction takes
+    as stated: the most precise if several do, then the nearest to the `computed` change (in %),
+    then the first id. A claim kept only within the allowance, or disputed, is never quoted as the
+    change: the reader gets the computed figure instead. None if no claim qualifies."""
     kept = result.kept
+    as_stated = set(result.consistency.loc[result.consistency["status"] == "consistent", "claim_id"])
     found = kept[(kept["series"] == series) & (kept["start"] == first) & (kept["end"] == last)
-                 & (kept["measure"] == measure)]
+                 & (kept["measure"] == measure) & kept["claim_id"].isin(as_stated)]
     if found.empty:
         return None
-    return min(found.itertuples(), key=lambda claim: (PRECISION_ORDER.index(claim.qualifier), claim.value_text))
+
+    def distance(claim) -> float:
+        return 0.0 if math.isnan(computed) else abs(float(claim.value) - computed)
+
+    return min(found.itertuples(), key=lambda claim: (PRECISION_ORDER.index(claim.qualifier), distance(claim),
+                                                      claim.claim_id))
 
 
 def change(result: Reconstruction, series: str, month: pd.Period, lag: int) -> Figure:

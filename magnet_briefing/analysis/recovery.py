@@ -37,7 +37,7 @@ def recovery_table(result: Reconstruction, series: list[str], control_start: str
             records.append({"series": name, "month": m, "months_since_control": (m - start).n,
                             "tonnes": level.value, "low": level.low, "high": level.high, "basis": level.basis,
                             "baseline": base.value, "baseline_low": base.low, "baseline_high": base.high,
-                            "pct": pct.value, "pct_low": pct_low, "pct_high": pct_high,
+                            "pct": pct.value, "pct_low": pct_low, "pct_high": pct_high, "pct_basis": pct.basis,
                             "claims": " ".join(pct.claims or level.claims)})
     return pd.DataFrame(records)
 
@@ -75,20 +75,21 @@ class Trough:
         return float(self.rows["pct_high"].min())
 
 
-def _bounded(recovery: pd.DataFrame, series: str) -> pd.DataFrame:
-    """The series' months from the start of the controls whose % of baseline has an upper bound."""
-    return recovery[(recovery["series"] == series) & (recovery["months_since_control"] >= 0)
-                    & np.isfinite(recovery["pct_high"])]
+def _since(recovery: pd.DataFrame, series: str) -> pd.DataFrame:
+    """The series' months from the start of the controls, pinned, bounded or unknown."""
+    return recovery[(recovery["series"] == series) & (recovery["months_since_control"] >= 0)]
 
 
 def trough(recovery: pd.DataFrame, series: str) -> Trough | None:
     """The month since the controls with the lowest exports as % of baseline, found from the bounds:
-    every month that could be the lowest (its lower bound at most the least upper bound); one month
-    when its whole range lies below every other's."""
-    known = _bounded(recovery, series)
-    if known.empty:
+    every month that could be the lowest (its lower bound at most the least upper bound, so a month
+    the claims say nothing about is always one); one month when its whole range lies below every
+    other's. None when no month since the controls has an upper bound."""
+    since = _since(recovery, series)
+    bounded = since[np.isfinite(since["pct_high"])]
+    if bounded.empty:
         return None
-    return Trough(known[known["pct_low"] <= known["pct_high"].min()])
+    return Trough(since[since["pct_low"] <= bounded["pct_high"].min()])
 
 
 def _regained(rows: pd.DataFrame, threshold: float, after: pd.Period) -> pd.Series | None:
@@ -112,20 +113,23 @@ def recovery_metrics(recovery: pd.DataFrame, control_start: str) -> pd.DataFrame
         if low is None:
             records.append({"series": name, "trough_months": [], "trough_month": None, "months_to_trough": math.nan,
                             "depth_pct": math.nan, "depth_low": math.nan, "depth_high": math.nan,
+                            "depth_basis": "unknown",
                             **{f"regain_{t}_month": None for t in THRESHOLDS},
                             **{f"months_to_{t}": math.nan for t in THRESHOLDS},
                             **{f"never_below_{t}": False for t in THRESHOLDS},
                             "shortfall_t": math.nan, "shortfall_low": math.nan, "shortfall_high": math.nan,
                             "unpinned": []})
             continue
-        known = _bounded(rows, name)
+        months = _since(rows, name)
+        known = months[np.isfinite(months["pct_high"])]
         gaps = list(since.loc[since["pct"].isna(), "month"])
         record = {"series": name, "trough_months": low.months, "trough_month": low.row["month"],
                   "months_to_trough": int(low.row["months_since_control"]),
                   "depth_pct": low.row["pct"] if low.certain else math.nan,
+                  "depth_basis": low.row["pct_basis"] if low.certain else "bounded",
                   "depth_low": low.low, "depth_high": low.high}
         for t in THRESHOLDS:
-            never_below = bool(known["pct_low"].min() >= t)
+            never_below = bool(months["pct_low"].min() >= t)  # every month, the unknown ones (0) too
             hit = None if never_below else _regained(known, t, low.months[-1])
             record |= {f"never_below_{t}": never_below, f"regain_{t}_month": None if hit is None else hit["month"],
                        f"months_to_{t}": math.nan if hit is None else int(hit["months_since_control"])}

@@ -87,7 +87,7 @@ def what_changed(params: EditionParameters, ledger: Ledger, current: Reconstruct
     month, day = previous_day(params)
     before_claims = set(as_of(ledger, day).claims["claim_id"])
     now_claims = list(as_of(ledger, params.as_of).claims["claim_id"])
-    new = tuple(c for c in now_claims if c not in before_claims)
+    new = tuple(sorted(c for c in now_claims if c not in before_claims))  # never the ledger's row order
     revised = []
     if previous is not None:
         old = previous.monthly.set_index(["series", "month"])
@@ -107,6 +107,9 @@ def what_changed(params: EditionParameters, ledger: Ledger, current: Reconstruct
                             "after_basis": row.basis, "claims": " ".join(causes)})
     status_now = current.consistency.set_index("claim_id")["status"]
     status_before = previous.consistency.set_index("claim_id")["status"] if previous is not None else pd.Series()
-    aside = tuple(c for c in status_now.index if status_now[c] in SET_ASIDE and status_before.get(c) not in SET_ASIDE)
+    aside = tuple(sorted(c for c in status_now.index
+                         if status_now[c] in SET_ASIDE and status_before.get(c) not in SET_ASIDE))
     columns = ["series", "month", "before", "after", "change_pct", "before_basis", "after_basis", "claims"]
+    order = list(params.series)  # the edition's order of series, then months
+    revised.sort(key=lambda row: (order.index(row["series"]), row["month"]))
     return Changes(month, day, pd.DataFrame(revised, columns=columns), new, aside, previous is not None)

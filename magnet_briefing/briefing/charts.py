@@ -19,6 +19,7 @@ from .labels import (
     month_name,
     months_label,
     number,
+    percent,
     series_label,
     series_name,
     short_month,
@@ -47,26 +48,26 @@ def recovery_title(recovery: pd.DataFrame, headline_series: str) -> str:
         return "No baseline: the recovery cannot be measured for this series"
     last = known.iloc[-1]
     if low.certain and last["month"] == low.row["month"]:
-        return f"{name} at {last['pct']:.0f}% of baseline in {month_name(last['month'])}"
+        return f"{name} at {percent(last['pct'], last['pct_basis'])} of baseline in {month_name(last['month'])}"
     if low.certain and pd.notna(low.row["pct"]):
-        fell = f"fell to {low.row['pct']:.0f}% of baseline in {month_name(low.row['month'])}"
+        fell = f"fell to {percent(low.row['pct'], low.row['pct_basis'])} of baseline in {month_name(low.row['month'])}"
     else:
-        fell = f"fell to at most {low.high:.0f}% of baseline in {months_label(low.months)}"
-    return f"{name} {fell} and stood at {last['pct']:.0f}% in {month_name(last['month'])}"
+        fell = f"fell to at most {percent(low.high, 'bounded')} of baseline in {months_label(low.months)}"
+    return f"{name} {fell} and stood at {percent(last['pct'], last['pct_basis'])} in {month_name(last['month'])}"
 
 
 LABEL_GAP = 0.055  # end labels at least this share of the axis apart: they never print on top of each other
 
 
-def end_labels(ends: list[tuple[float, float, str]], gap: float) -> list[tuple[float, float, float, str]]:
-    """(x, value, text y, colour) for labels at the ends of lines: labels at the same x are moved
-    apart, upwards from the lowest, so that no two are closer than `gap`."""
+def end_labels(ends: list[tuple[float, float, object]], gap: float) -> list[tuple[float, float, float, object]]:
+    """(x, value, text y, what the label carries) for labels at the ends of lines: labels at the
+    same x are moved apart, upwards from the lowest, so that no two are closer than `gap`."""
     placed = []
     for x_end in sorted({x for x, _, _ in ends}):
         last = -np.inf
-        for _, y, colour in sorted((e for e in ends if e[0] == x_end), key=lambda e: e[1]):
+        for _, y, carried in sorted((e for e in ends if e[0] == x_end), key=lambda e: e[1]):
             text_y = max(y, last + gap)
-            placed.append((x_end, y, text_y, colour))
+            placed.append((x_end, y, text_y, carried))
             last = text_y
     return placed
 
@@ -85,13 +86,14 @@ def recovery_chart(recovery: pd.DataFrame, baseline_text: str, control_start: st
         ax.fill_between(x, rows["pct_low"], np.minimum(rows["pct_high"], 400), color=colour, alpha=0.18, linewidth=0)
         ax.plot(x, rows["pct"], line, color=colour, linewidth=1.6, label=series_label(series))
         markers(ax, x, rows["pct"], rows["basis"], colour, marker)
-        ends.append((x[-1], float(rows["pct"].iloc[-1]), colour))
+        last = rows.iloc[-1]
+        ends.append((x[-1], float(last["pct"]), (colour, percent(last["pct"], last["pct_basis"]))))
         shown.append(series)
     known = recovery[recovery["pct"].notna()]
     top = max(140.0, float(np.minimum(known["pct_high"], 400).max()) * 1.12) if len(known) else 140.0
     ax.set_ylim(0, top)
-    for x_end, y, text_y, colour in end_labels(ends, gap=top * LABEL_GAP):
-        ax.annotate(f"{y:.0f}%", (x_end, y), xytext=(x_end + 0.12, text_y), textcoords="data", va="center",
+    for x_end, y, text_y, (colour, label) in end_labels(ends, gap=top * LABEL_GAP):
+        ax.annotate(label, (x_end, y), xytext=(x_end + 0.12, text_y), textcoords="data", va="center",
                     fontsize=8, color=colour, fontweight="bold")
     ax.axhline(100, color=INK, linewidth=0.9)
     ax.axvline(-0.5, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
@@ -219,7 +221,8 @@ def comparison_chart(recovery: pd.DataFrame, series: list[str], baseline_text: s
                    hatch=hatches.get(row["basis"], ""), linewidth=1.0)
             ax.errorbar(xpos, row["pct"], yerr=[[row["pct"] - row["pct_low"]], [row["pct_high"] - row["pct"]]],
                         color=INK, capsize=2, linewidth=0.7)
-            ax.text(xpos, row["pct_high"] + 2, f"{row['pct']:.0f}%", ha="center", va="bottom", fontsize=7.5)
+            ax.text(xpos, row["pct_high"] + 2, percent(row["pct"], row["pct_basis"]), ha="center", va="bottom",
+                    fontsize=7.5)
         for i, month in enumerate(months):
             if rows[(rows["series"] == name) & (rows["month"] == month)].empty:
                 xpos = i + (k - (len(series) - 1) / 2) * width
@@ -249,7 +252,10 @@ def destinations_chart(result: Reconstruction, series: list[str], first: str, la
                 derived = now.basis != "reported"
                 ax.bar(xpos, now.value, width=width * 0.92, color="white" if derived else colour, edgecolor=colour,
                        hatch="////" if derived else "", linewidth=1.0)
-                ax.text(xpos, now.high * 1.02, f"{now.value:,.0f}", ha="center", va="bottom", fontsize=7)
+                if derived:  # the range it is derived within, as on every other chart
+                    ax.errorbar(xpos, now.value, yerr=[[now.value - now.low], [now.high - now.value]], color=INK,
+                                capsize=2, linewidth=0.7)
+                ax.text(xpos, now.high * 1.02, number(now.value, now.basis), ha="center", va="bottom", fontsize=7)
             elif now.basis == "bounded":
                 ax.bar(xpos, now.high - now.low, bottom=now.low, width=width * 0.92, color=colour, alpha=0.16)
             else:
@@ -287,13 +293,14 @@ def vintage_chart(revisions: pd.DataFrame, series: str, month: pd.Period, source
             continue
         xs = [x[d] for d in line["as_of"]]
         ax.fill_between(xs, line["low"], line["high"], color=shades[k], alpha=0.15, linewidth=0)
-        ax.plot(xs, line["estimate"], styles[k], marker="o", color=shades[k], linewidth=1.5,
-                label=month_label(shown_month))
+        ax.plot(xs, line["estimate"], styles[k], color=shades[k], linewidth=1.5, label=month_label(shown_month))
+        markers(ax, xs, line["estimate"], line["basis"], shades[k], "o")
     ax.set_xticks(range(len(days)), [day_label(d) for d in days], fontsize=7.5)
     ax.set_xlabel("edition's data as of")
     ax.set_ylabel("tonnes")
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
-    legend_below(ax, ncols=4)
+    handles, labels = ax.get_legend_handles_labels()
+    legend_below(ax, handles + basis_legend_handles(), labels + ["reported", "reconstructed"], ncols=3)
     finish(fig, ax, f"How each edition saw the last {VINTAGE_MONTHS} months",
            f"{series_label(series)}, tonnes; each line one month, as successive editions estimated it (band: bounds)",
            source)

@@ -1,6 +1,7 @@
 """A table as HTML the way the briefing sets it: one header row (the row labels' names first), every
 text escaped with markupsafe (a cell may be Markup already, such as a link), row labels as row
-headers with a repeated outer label merged over its rows, and optional row ids to link to."""
+headers, and optional row ids to link to. An outer label is repeated on every row of its group,
+set in grey after the first: a label merged over its rows would be lost on the next printed page."""
 from __future__ import annotations
 
 import pandas as pd
@@ -24,15 +25,8 @@ def table_html(frame: pd.DataFrame, classes: tuple[str, ...] = (), row_ids: list
     for position, (label, values) in enumerate(zip(labels, frame.itertuples(index=False, name=None))):
         cells = []
         for level, value in enumerate(label):
-            if levels > 1 and level == 0:
-                if position and labels[position - 1][0] == value:
-                    continue  # merged into the row above
-                span = 1
-                while position + span < len(labels) and labels[position + span][0] == value:
-                    span += 1
-                cells.append(_cell("th", value, f' rowspan="{span}"' if span > 1 else ""))
-            else:
-                cells.append(_cell("th", value))
+            repeated = levels > 1 and level == 0 and position and labels[position - 1][0] == value
+            cells.append(_cell("th", value, ' class="repeated"' if repeated else ""))
         cells += [_cell("td", value) for value in values]
         row_id = f' id="{escape(row_ids[position])}"' if row_ids else ""
         rows.append(f"<tr{row_id}>{''.join(cells)}</tr>")

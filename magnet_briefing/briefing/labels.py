@@ -12,6 +12,8 @@ import pandas as pd
 from ..ledger.periods import parse_month, parse_period
 
 RECONSTRUCTED_MARK = "≈"
+MARK_EXPLAINED = (f"Figures marked {RECONSTRUCTED_MARK} are reconstructed from other published statements "
+                  "(growth rates, totals, rankings); unmarked figures are as reported.")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                "August", "September", "October", "November", "December")
 PRODUCT_LABELS = {"magnets": "Magnets", "rare_earths": "Rare earths (17 types)"}   # for legends and tables
@@ -83,10 +85,11 @@ def tonnes(figure) -> str:
     return f"{number(figure.value, figure.basis)} t"
 
 
-def percent(value: float, signed: bool = False) -> str:
-    """A share such as % of baseline: whole per cent from 10% up."""
+def percent(value: float, basis: str, signed: bool = False) -> str:
+    """A share such as % of baseline, whole per cent from 10% up, marked unless its figures are all
+    reported (a reported month against a reconstructed baseline is a reconstructed share): '≈110%'."""
     digits = 0 if abs(value) >= 10 else 1
-    return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
+    return mark(basis) + (f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%")
 
 
 def stated_percent(claim, signed: bool = False, magnitude: bool = False) -> str:
@@ -141,14 +144,15 @@ def short_month(month: str | pd.Period) -> str:
     return f"{MONTH_NAMES[month.month - 1][:3]} {month.year}"
 
 
-def months_label(months) -> str:
-    """'May 2025', 'May or June 2025', 'April, May or June 2025': months the data cannot tell apart."""
+def months_label(months, word: str = "or") -> str:
+    """'May 2025', 'May or June 2025', 'April, May or June 2025': months the data cannot tell apart
+    (word='and': months named together)."""
     months = list(months)
     if len(months) == 1:
         return month_label(months[0])
     same_year = len({m.year for m in months}) == 1
     names = [month_name(m) if same_year else month_label(m) for m in months]
-    text = f"{', '.join(names[:-1])} or {names[-1]}"
+    text = f"{', '.join(names[:-1])} {word} {names[-1]}"
     return f"{text} {months[-1].year}" if same_year else text
 
 

@@ -31,6 +31,7 @@ from .labels import (
     destination_name,
     month_label,
     month_name,
+    percent,
     product_adjective,
     series_label,
     tonnes,
@@ -95,14 +96,17 @@ EMAIL_ONLY = "email_only"  # output metadata: a chart for the e-mail alone (publ
 
 
 def _show(fig) -> None:
-    display(Image(data=png_bytes(fig), format="png"))
+    """The chart, with its finding and units as alt text (HTML, e-mail)."""
+    alt = fig.get_label()
+    display(Image(data=png_bytes(fig), format="png"), metadata={"alt": alt} if alt else None)
 
 
 def _show_with_phone_copy(draw) -> None:
     """The chart, and again at a phone's width for the e-mail, whose body is read on phones too."""
     _show(draw())
     with phone_size():
-        display(Image(data=png_bytes(draw()), format="png"), metadata={EMAIL_ONLY: True})
+        fig = draw()
+        display(Image(data=png_bytes(fig), format="png"), metadata={EMAIL_ONLY: True, "alt": fig.get_label()})
 
 
 def _claim_links(edition: Edition, claim_ids, separator: str = ", ") -> Markup:
@@ -113,7 +117,8 @@ def _claim_links(edition: Edition, claim_ids, separator: str = ", ") -> Markup:
                                   for c in claim_ids)
 
 
-CLAIMS_CITED_AT_MOST = 8
+CLAIMS_CITED_AT_MOST = 12   # a point on more claims cites CLAIMS_CITED_NEWEST of them and counts the rest
+CLAIMS_CITED_NEWEST = 8
 
 
 def _claims_note(edition: Edition, claim_ids) -> str:
@@ -129,9 +134,9 @@ def _claims_note(edition: Edition, claim_ids) -> str:
     day = dict(zip(edition.ledger.sources["source_id"], edition.ledger.sources["published"].map(publication_day)))
     source = dict(zip(edition.ledger.claims["claim_id"], edition.ledger.claims["source_id"]))
     newest = sorted(claim_ids, key=lambda c: (-(day.get(source.get(c)) or datetime.date.min).toordinal(), c))
-    shown = sorted(newest[:CLAIMS_CITED_AT_MOST])
+    shown = sorted(newest[:CLAIMS_CITED_NEWEST])
     more = len(claim_ids) - len(shown)
-    return (f' <span class="claims">[{_claim_links(edition, shown)} and {more} earlier claims, '
+    return (f' <span class="claims">[{_claim_links(edition, shown)} and {more} earlier claim{"s" if more > 1 else ""}, '
             f'listed month by month in the appendix]</span>')
 
 
@@ -199,8 +204,8 @@ def show_recovery_metrics(edition: Edition) -> None:
     note = f" No baseline for {', '.join(missing)}, so no metrics." if missing else ""
     intro = (f"Baseline: {edition.baseline_text}. Months are counted from "
              f"{month_label(parse_month(edition.params.control_start))} (month 0). "
-             "Shortfall: baseline minus exports, summed from the start of the controls, with bounds; "
-             f"it needs every month since the controls pinned.{note}")
+             "Since the controls, in all: exports summed from the start of the controls against the baseline's, "
+             f"above or below, with bounds; it needs every month since the controls pinned.{note}")
     _show_table(tables.recovery_metrics_table(edition), intro=intro)
 
 
@@ -224,12 +229,18 @@ def show_magnets_vs_rare_earths(edition: Edition) -> None:
     rec = edition.numbers.recovery
     both = rec[rec["series"].isin(pair) & rec["pct"].notna() & (rec["months_since_control"] >= 0)]
     if not {"magnets/world", "rare_earths/world"} <= set(edition.params.series) or both["series"].nunique() < 2:
-        display(Markdown("_The ledger has no rare-earth figures that can be set against magnets for these months._"))
+        have = set(both["series"]) & set(edition.params.series)
+        missing = "rare-earth" if "magnets/world" in have else "magnet" if "rare_earths/world" in have else \
+            "magnet or rare-earth"
+        other = {"rare-earth": "magnets", "magnet": "rare earths"}.get(missing, "each other")
+        display(Markdown(f"_The edition has no {missing} figures as % of baseline to set against {other} "
+                         "for these months._"))
         return
     latest = both[both["series"] == "rare_earths/world"]["month"].max()
-    values = both[both["month"] == latest].set_index("series")["pct"]
-    title = (f"In {month_name(latest)}, rare-earth exports were at {values['rare_earths/world']:.0f}% of baseline, "
-             f"magnets at {values['magnets/world']:.0f}%")
+    values = both[both["month"] == latest].set_index("series")
+    share = {s: percent(values.loc[s, "pct"], values.loc[s, "pct_basis"]) for s in pair}
+    title = (f"In {month_name(latest)}, rare-earth exports were at {share['rare_earths/world']} of baseline, "
+             f"magnets at {share['magnets/world']}")
     display(Markdown("Rare earths here are customs' total of the 17 rare-earth types (compounds and metals), a "
                      "different product from magnets; their controls covered seven medium and heavy elements only."))
     _show(charts.comparison_chart(rec, pair, edition.baseline_text, edition.source_line(pair), title))

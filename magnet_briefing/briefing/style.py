@@ -69,6 +69,13 @@ def finish(fig, ax, title: str, subtitle: str, source: str) -> None:
     fig.get_layout_engine().set(rect=(0, reserved, 1, 1 - reserved))
     fig.text(0.01, 0.012, source, ha="left", va="bottom", fontsize=6.5, color=MUTED, linespacing=1.3,
              parse_math=False)
+    fig.set_label(alt_text(title, subtitle))
+
+
+def alt_text(title: str, subtitle: str) -> str:
+    """What a reader who cannot see the chart is told: its finding and its units, as the chart says
+    them (so it follows the edition's series, months and baseline)."""
+    return f"Chart: {title.rstrip('.')}. {subtitle.rstrip('.')}."
 
 
 PHONE_SIZE_IN = (4.2, 4.8)  # the e-mail's charts, drawn again for a phone: the same text on a narrower chart

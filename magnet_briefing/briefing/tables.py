@@ -15,11 +15,13 @@ from .labels import (
     claim_statement,
     month_name,
     number,
+    percent,
     percent_range,
     series_label,
     short_month,
     table_month_label,
 )
+from .words import ytd_change_words
 
 
 def recovery_metrics_table(edition: Edition) -> pd.DataFrame:
@@ -37,7 +39,7 @@ def recovery_metrics_table(edition: Edition) -> pd.DataFrame:
         return "not yet" if pd.isna(month) else f"{short_month(month)} ({int(row[f'months_to_{threshold}'])} mo)"
 
     def depth(row):
-        return f"{row['depth_pct']:.0f}%" if pd.notna(row["depth_pct"]) else percent_range(row["depth_low"],
+        return percent(row["depth_pct"], row["depth_basis"]) if pd.notna(row["depth_pct"]) else percent_range(row["depth_low"],
                                                                                           row["depth_high"])
 
     def trough_months(row):
@@ -67,12 +69,19 @@ def year_to_date_table(edition: Edition) -> pd.DataFrame:
     def tonnes(value, basis):
         return "n/a" if pd.isna(value) else number(value, basis)
 
+    def said(row) -> str:  # as the sentences and the chart say it: a source's '−14.5%', or '≈+1.6%'
+        return ytd_change_words(edition.result, edition.params.headline, row.month, row._asdict(), signed=True)[0]
+
+    def signed_minus(value: float) -> str:
+        return f"{value:+.1f}".replace("-", "−")
+
     return pd.DataFrame({
         "January to": rows["month"].map(month_name),
         f"{year} (t)": [tonnes(v, b) for v, b in zip(rows["ytd"], rows["basis"])],
         f"{year - 1} (t)": [tonnes(v, b) for v, b in zip(rows["prior_ytd"], rows["prior_basis"])],
-        "Change": [("n/a" if pd.isna(c) else f"{c:+.1f}% ({lo:+.1f} to {hi:+.1f})")
-                   for c, lo, hi in zip(rows["change_pct"], rows["change_low"], rows["change_high"])],
+        "Change": [("n/a" if pd.isna(row.change_pct) else
+                    f"{said(row)} ({signed_minus(row.change_low)} to {signed_minus(row.change_high)})")
+                   for row in rows.itertuples()],
     }).set_index("January to")
 
 
@@ -114,7 +123,7 @@ def claims_not_as_stated(edition: Edition) -> pd.DataFrame | None:
     shown = table[table["status"].isin(NOT_AS_STATED)]
     if shown.empty:
         return None
-    shown = shown.assign(order=shown["status"].map(NOT_AS_STATED.index)).sort_values("order", kind="stable")
+    shown = shown.assign(order=shown["status"].map(NOT_AS_STATED.index)).sort_values(["order", "claim_id"])
     claims = edition.ledger.claims.set_index("claim_id")
     publisher = edition.ledger.sources.set_index("source_id")["publisher"]
     return pd.DataFrame({
@@ -137,7 +146,7 @@ def revisions_table(edition: Edition) -> pd.DataFrame:
         "Month": revised["month"].map(short_month),
         "Before (t)": [shown(v, b) for v, b in zip(revised["before"], revised["before_basis"])],
         "Now (t)": [shown(v, b) for v, b in zip(revised["after"], revised["after_basis"])],
-        "Change": [f"{c:+.1f}%" if pd.notna(c) else "—" for c in revised["change_pct"]],
+        "Change": [f"{c:+.1f}%".replace("-", "−") if pd.notna(c) else "—" for c in revised["change_pct"]],
         "Basis": [b if a == b else f"{a} → {b}" for a, b in zip(revised["before_basis"], revised["after_basis"])],
         "New claims": revised["claims"].replace("", "—"),
     }).set_index(["Series", "Month"])

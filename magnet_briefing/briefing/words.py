@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..analysis.baselines import pre_control_months
@@ -21,7 +22,7 @@ from ..engine.basis import PINNED
 from ..ledger.load import Ledger
 from ..ledger.periods import parse_month
 from .labels import (
-    RECONSTRUCTED_MARK,
+    MARK_EXPLAINED,
     baseline_gap,
     change_text,
     destination_name,
@@ -70,7 +71,7 @@ def headline_figure(result: Reconstruction, numbers: EditionNumbers, params: Edi
         text += f", {mom[0]}"
     if numbers.of_base.pinned:
         label = "the pre-control level" if params.baseline == "pre_control_mean" else "a year earlier"
-        text += f", {percent(numbers.of_base.value)} of {label}"
+        text += f", {percent(numbers.of_base.value, numbers.of_base.basis)} of {label}"
     return text
 
 
@@ -79,10 +80,10 @@ def change_words(result: Reconstruction, series: str, first: pd.Period, last: pd
     """How a change is written, with its sign and the claim it quotes: as its source stated it
     when a claim the reconstruction keeps does (its digits and its hedge: 'about 5.7%'), else as
     computed (one decimal, marked unless reported). Unsigned text is the magnitude."""
-    stated = stated_change(result, series, first, last, measure)
+    moved = figure.value - 100
+    stated = stated_change(result, series, first, last, measure, computed=moved)
     if stated is not None:
         return stated_percent(stated, signed=signed, magnitude=not signed), float(stated.value), {stated.claim_id}
-    moved = figure.value - 100
     return change_text(moved if signed else abs(moved), figure.basis, signed=signed), moved, set()
 
 
@@ -105,7 +106,7 @@ def _level_point(result: Reconstruction, numbers: EditionNumbers, params: Editio
         claims |= mom[1]
     against = []
     if numbers.of_base.pinned:
-        against.append(f"{percent(numbers.of_base.value)} of {baseline_label(params.baseline, params.control_start)}")
+        against.append(f"{percent(numbers.of_base.value, numbers.of_base.basis)} of {baseline_label(params.baseline, params.control_start)}")
         claims |= set(numbers.of_base.claims)
     if numbers.yoy.pinned and params.baseline != "same_month_prior_year":
         text_of_change, moved, quoted = change_words(result, params.headline, month, month, "yoy_pct", numbers.yoy)
@@ -133,11 +134,18 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
             f"{after} month{'s' if after > 1 else ''} after the controls began in {month_name(control)}"
         trough_level = Figure(low.row["tonnes"], low.row["low"], low.row["high"], low.row["basis"])
         level = f"{tonnes(trough_level)}, " if trough_level.pinned else ""
-        depth = percent(row["depth_pct"]) if pd.notna(row["depth_pct"]) else percent_range(low.low, low.high)
+        depth = percent(row["depth_pct"], low.row["pct_basis"]) if pd.notna(row["depth_pct"]) else percent_range(low.low, low.high)
         text = f"The low point was {month_label(low.row['month'])} at {level}{depth} of baseline, {when}."
     else:
-        text = (f"The low point was {months_label(low.months)}, at most {percent(low.high)} of baseline; "
-                "the figures cannot tell which month was lower.")
+        unpinned = [m for m, high in zip(low.rows["month"], low.rows["pct_high"]) if not math.isfinite(high)]
+        if unpinned:
+            text = (f"The low point cannot be placed: the claims do not pin {months_label(unpinned, 'and')}, which could be "
+                    f"lower than {months_label([m for m in low.months if m not in unpinned])} "
+                    f"(at most {percent(low.high, 'bounded')} of baseline).")
+        else:
+            text = (f"The low point was {months_label(low.months)}, at most {percent(low.high, 'bounded')} of "
+                    "baseline; the figures cannot tell which month was lower.")
+    placed = bool(np.isfinite(low.rows["pct_high"]).all())  # an unpinned candidate: no "not yet regained"
     if row["never_below_90"]:
         text += (" Exports did not fall below 100% of baseline." if row["never_below_100"] else
                  " Exports did not fall below 90% of baseline.")
@@ -145,7 +153,7 @@ def _recovery_point(numbers: EditionNumbers, params: EditionParameters) -> KeyPo
         text += f" Exports were back above 100% of baseline in {month_label(row['regain_100_month'])}."
     elif not row["never_below_90"] and pd.notna(row["regain_90_month"]):
         text += f" They regained 90% of baseline in {month_label(row['regain_90_month'])}, but not yet 100%."
-    elif not row["never_below_90"]:
+    elif not row["never_below_90"] and placed:
         text += " They have not yet regained 90% of baseline."
     if not math.isnan(row["shortfall_t"]):
         gap = baseline_gap(row["shortfall_t"], row["shortfall_low"], row["shortfall_high"])
@@ -208,10 +216,12 @@ def _rare_earths_point(result: Reconstruction, numbers: EditionNumbers, params: 
     if pivot.empty or len(pivot.columns) < 2:
         return None
     month = pivot.index.max()
-    rare, magnets = pivot.loc[month, "rare_earths/world"], pivot.loc[month, "magnets/world"]
+    basis = both[both["month"] == month].set_index("series")["pct_basis"]
+    rare = percent(pivot.loc[month, "rare_earths/world"], basis["rare_earths/world"])
+    magnets = percent(pivot.loc[month, "magnets/world"], basis["magnets/world"])
     claims = set(" ".join(both[both["month"] == month]["claims"]).split())
-    return KeyPoint(f"In {month_name(month)}, {series_name('rare_earths/world')} were {percent(rare)} of their "
-                    f"baseline, against {percent(magnets)} for magnets.", tuple(sorted(claims)))
+    return KeyPoint(f"In {month_name(month)}, {series_name('rare_earths/world')} were {rare} of their "
+                    f"baseline, against {magnets} for magnets.", tuple(sorted(claims)))
 
 
 def _dispute_points(result: Reconstruction, numbers: EditionNumbers, params: EditionParameters,
@@ -228,10 +238,17 @@ def _dispute_points(result: Reconstruction, numbers: EditionNumbers, params: Edi
         else:
             who = f"{', '.join(names[:-1])} and {names[-1]}"
         both = "both" if max(len(names), len(dispute.claims)) == 2 else "all"
+        ranges = [m for m in dispute.months if month_figure(result, dispute.series, m).basis not in PINNED]
+        if ranges:  # only the months no other claim pins are ranges; the rest keep their figures
+            one = len(ranges) == 1
+            shown = (f"; {months_label(ranges, 'and')} {'is' if one else 'are'} shown as "
+                     f"{'a range that covers' if one else 'ranges that cover'} every reading.")
+        else:
+            shown = "; the other claims still pin every month it concerns."
         points.append(KeyPoint(
             f"Sources disagree on {series_name(dispute.series)} in {long_span(dispute.months[0], dispute.months[-1])}: "
-            f"{who} cannot {both} be right and nothing settles which is wrong, so those months are shown as "
-            "ranges that cover every reading.", dispute.claims))
+            f"{who} cannot {both} be right and nothing settles which is wrong, so {'neither is' if both == 'both' else 'none of them is'} used{shown}",
+            dispute.claims))
     return points
 
 
@@ -249,7 +266,7 @@ def summary_paragraph(result: Reconstruction, numbers: EditionNumbers, params: E
     text = (f"China tightened export controls on rare earths and magnets in {month_label(control)}. "
             f"In {month_label(numbers.month)} it exported {tonnes(numbers.level)} of {product_noun(params.headline)}")
     if numbers.of_base.pinned:
-        text += (f", {percent(numbers.of_base.value)} of "
+        text += (f", {percent(numbers.of_base.value, numbers.of_base.basis)} of "
                  f"{baseline_label(params.baseline, params.control_start)}")
     text += "."
     ytd = numbers.ytd.iloc[-1]
@@ -258,9 +275,7 @@ def summary_paragraph(result: Reconstruction, numbers: EditionNumbers, params: E
         direction = "below" if moved < 0 else "above"
         text += (f" Year to date, shipments are {text_of_change} {direction} "
                  f"the same months of {numbers.month.year - 1}.")
-    text += (f" Figures marked {RECONSTRUCTED_MARK} are reconstructed from other published statements "
-             "(growth rates, totals, rankings); unmarked figures are as reported. "
-             "The appendix lists each reconstructed month with its bounds and sources.")
+    text += f" {MARK_EXPLAINED} The appendix lists each reconstructed month with its bounds and sources."
     return text
 
 

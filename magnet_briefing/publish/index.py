@@ -9,7 +9,9 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from ..briefing.labels import month_label
+from ..briefing.labels import month_label, number
+from ..engine.basis import PINNED
+from ..ledger.periods import parse_month
 
 RECORD_NAME = "edition.json"
 INDEX_NAME = "index.html"
@@ -74,13 +76,25 @@ def read_edition_records(reports_root: Path) -> list[dict]:
     return sorted(records, key=lambda record: record["month"], reverse=True)
 
 
+def _figure(record: dict) -> dict | None:
+    """The edition's headline figure as edition.json records it, or None if the file was edited into
+    something else (an index is never stopped by one odd record)."""
+    figure = record.get("figure") or {}
+    try:
+        return {"series": str(figure["series"]), "month": str(parse_month(str(figure["month"]))),
+                "shown": int(figure["shown"]), "basis": str(figure.get("basis", "reported"))}
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+
+
 def _superseded(reports_root: Path | None, newest: dict, record: dict) -> str:
-    later = _shown_later(reports_root, newest, record["figure"]) if reports_root else None
+    figure = _figure(record)
+    later = _shown_later(reports_root, newest, figure) if reports_root and figure else None
     if later is None:
         return ""
     return (f'<p class="superseded">Superseded: the {escape(month_label(newest["month"]))} edition, with later data, '
-            f'shows {escape(month_label(record["figure"]["month"]))} at {escape(later)}, not '
-            f'{escape(format(record["figure"]["shown"], ","))} t.</p>')
+            f'shows {escape(month_label(figure["month"]))} at {escape(later)}, not '
+            f'{escape(number(figure["shown"], figure["basis"]))} t.</p>')
 
 
 def _origin(origin: dict) -> str:
@@ -102,10 +116,13 @@ def _shown_later(reports_root: Path, newest: dict, figure: dict) -> str | None:
                     if row["series"] == figure.get("series") and row["month"] == figure.get("month")]
     except (OSError, KeyError, csv.Error):
         return None
-    if not rows or rows[0]["basis"] not in ("reported", "derived") or not rows[0]["estimate"]:
+    if not rows or rows[0]["basis"] not in PINNED or not rows[0]["estimate"]:
         return None
-    later = round(float(rows[0]["estimate"]))
-    return None if later == figure.get("shown") else f"{later:,} t"
+    try:
+        later = round(float(rows[0]["estimate"]))
+    except (ValueError, OverflowError):
+        return None
+    return None if later == figure.get("shown") else f"{number(later, rows[0]['basis'])} t"
 
 
 def render_index(records: list[dict], reports_root: Path | None = None) -> str:

@@ -14,7 +14,7 @@ from email.utils import format_datetime
 from markupsafe import escape
 
 from ..briefing.edition import Masthead
-from ..briefing.labels import month_label
+from ..briefing.labels import MARK_EXPLAINED, month_label
 
 FONT = "font-family:Georgia,'Times New Roman',serif;"
 SANS = "font-family:'Helvetica Neue',Helvetica,Arial,sans-serif;"
@@ -40,6 +40,9 @@ def _plain_text(head: Masthead, month: str, chart_count: int) -> str:
         lines += [head.headline, ""]
     if head.key_points:
         lines += ["Key points"] + [f"- {point}" for point in head.key_points] + [""]
+    if head.changes:
+        lines += ["What changed", head.changes, ""]
+    lines += [MARK_EXPLAINED, ""]
     where = "Charts and the full briefing are" if chart_count else "The full briefing is"
     lines.append(f"{where} in the attached PDF ({pdf_attachment_name(month)}).")
     return "\n".join(lines) + "\n"
@@ -55,6 +58,9 @@ def _html_body(head: Masthead, month: str, chart_cids: list[tuple[str, str]]) ->
                 if head.headline else "")
     key_points = (f'<h2 style="{SANS}font-size:15px;margin:20px 0 8px;">Key points</h2>'
                   f'<ul style="margin:0 0 16px;padding-left:20px;">{points}</ul>' if points else "")
+    changes = (f'<h2 style="{SANS}font-size:15px;margin:20px 0 8px;">What changed</h2>'
+               f'<p style="margin:0 0 16px;">{escape(head.changes)}</p>' if head.changes else "")
+    marks = f'<p style="{SANS}margin:0 0 16px;font-size:13px;color:#5d6670;">{escape(MARK_EXPLAINED)}</p>'
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(head.title)}</title></head>"
@@ -65,7 +71,7 @@ def _html_body(head: Masthead, month: str, chart_cids: list[tuple[str, str]]) ->
         f'border-top:3px solid #9b2a1e;padding-top:6px;">Monthly briefing &middot; {escape(month_label(month))}'
         f'{" &middot; " + escape(head.as_of) if head.as_of else ""}</p>'
         f'<h1 style="{SANS}font-size:22px;line-height:1.2;margin:6px 0 10px;">{escape(head.title)}</h1>'
-        f"{headline}{key_points}{charts}"
+        f"{headline}{key_points}{changes}{marks}{charts}"
         f'<p style="{SANS}margin:16px 0 0;font-size:12px;color:#5d6670;">The full briefing is attached as a PDF '
         f"({escape(pdf_attachment_name(month))}).</p>"
         "</div></body></html>\n")

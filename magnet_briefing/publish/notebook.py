@@ -136,13 +136,15 @@ def _email_only(output: NotebookNode) -> bool:
 
 def email_charts(nb: NotebookNode, limit: int = 3) -> list[tuple[bytes, str]]:
     """(PNG, alt text) of the charts of cells tagged `email-chart` (without tags, the notebook's first
-    charts): the phone-width copy where the cell drew one. The alt text is the cell's description."""
+    charts): the phone-width copy where the cell drew one. The alt text is the chart's own (its
+    finding and units), else the cell's description."""
     tagged = [cell for cell in nb.cells if EMAIL_CHART_TAG in cell.get("metadata", {}).get("tags", [])]
     charts = []
     for cell in tagged or nb.cells:
         outputs = _png_outputs(cell)
         for output in [o for o in outputs if _email_only(o)][:1] or [o for o in outputs if not _email_only(o)]:
-            charts.append((base64.b64decode(output.data["image/png"]), cell.get("metadata", {}).get("alt", "")))
+            alt = output.get("metadata", {}).get("alt") or cell.get("metadata", {}).get("alt", "")
+            charts.append((base64.b64decode(output.data["image/png"]), alt))
     return [(png, alt or f"Chart {number}") for number, (png, alt) in enumerate(charts[:limit], start=1)]
 
 
