@@ -409,3 +409,73 @@ def test_it_marks_points_back_across_a_sentence():
     text = ("China exported 7,742 metric tonnes of rare earths last month. This is according to customs data. "
             "Additionally, it marks a 60-percent increase from June 2024.")
     assert ("rare_earths/world", "2025-06", "yoy_pct", "60", "%", "exact") in rows(text, datetime.date(2025, 7, 16))
+
+
+def test_a_cue_in_brackets_does_not_cut_a_figure_from_its_period():
+    p = one("China's rare earth magnet exports plummeted 74% year-on-year (YoY) in May.", datetime.date(2025, 6, 20))
+    assert (p.period, p.measure, p.value) == ("2025-05", "yoy_pct", "-74")
+
+
+@pytest.mark.parametrize("words", ["the highest level in a full year", "the highest monthly figure in the past year",
+                                   "the highest in one year"])
+def test_a_year_high_however_written(words):
+    p = one(f"Rare earth exports reached 5,864.6 tonnes in May, {words}.", datetime.date(2025, 6, 11),
+            measure="highest_since")
+    assert p.value == "2024-05"
+
+
+def test_a_change_between_two_months_is_the_second_on_the_first():
+    p = one("Data showed that magnet exports had fallen by half between April and May.", datetime.date(2025, 6, 9))
+    assert (p.period, p.measure, p.value, p.qualifier) == ("2025-05", "mom_pct", "-50", "about")
+
+
+def test_the_17_mineral_group_is_the_rare_earth_total():
+    text = ("Magnet exports fell by half in April. In the first five months the exports of the 17-mineral group "
+            "rose to 24,827 tonnes.")
+    assert ("rare_earths/world", "2025-01..2025-05", "level", "24827", "t", "exact") in rows(text, datetime.date(2025, 6, 9))
+
+
+@pytest.mark.parametrize("product, series", [("rare earth elements", "rare_earths/world"),
+                                             ("seven rare earth elements", None), ("heavy rare earths", None)])
+def test_rare_earth_elements_are_the_total_unless_some_are_named(product, series):
+    found = rows(f"Exports of {product} rose 5% in July from June.")
+    assert {r[0] for r in found} == ({series} if series else set())
+
+
+def test_a_destination_named_as_the_top_market():
+    found = rows("Exports of magnets to the United States were up 13% in July from June, while those to top market "
+                 "Germany rose 14.4%.")
+    assert ("magnets/DE", "2025-07", "mom_pct", "14.4", "%", "exact") in found
+
+
+def test_at_before_a_tonnage_is_not_per_tonne():
+    found = rows("Magnet exports to Denmark were down 22% at 274.1 tonnes in July from June.")
+    assert ("magnets/DK", "2025-07", "mom_pct", "-22", "%", "exact") in found
+
+
+def test_year_over_year_after_the_figure():
+    p = one("Rare earth exports from January to May reached 24,827 tonnes, a 2.3% year-over-year increase.",
+            datetime.date(2025, 6, 10), measure="yoy_pct")
+    assert (p.period, p.value) == ("2025-01..2025-05", "2.3")
+
+
+def test_january_and_february_are_reported_together():
+    p = one("Rare earth exports were down 17.3% in January and February from a year earlier.", datetime.date(2020, 3, 25))
+    assert (p.period, p.measure) == ("2020-01..2020-02", "yoy_pct")
+
+
+def test_n_month_exports_are_the_first_n_months():
+    p = one("Magnet exports rose in September; nine-month exports totaled 39,817 tonnes.", datetime.date(2025, 10, 20))
+    assert p.period == "2025-01..2025-09"
+
+
+def test_what_follows_general_trade_figures_stays_out():
+    text = ("China's rare earth exports rose 23% in May from April. China's overall exports grew 4.8% in May from a year "
+            "earlier. However, this was slower than April's 8.1% growth.")
+    assert rows(text, datetime.date(2025, 6, 9)) == {("rare_earths/world", "2025-05", "mom_pct", "23", "%", "exact")}
+
+
+def test_a_sentence_not_pointing_back_speaks_of_the_month_the_article_reports():
+    text = ("Magnet exports fell 6.1% in September to 5,774 tonnes. The decline followed a high of 6,146 tonnes in August. "
+            "On a year-on-year basis shipments rose about 17.5%.")
+    assert ("magnets/world", "2025-09", "yoy_pct", "17.5", "%", "about") in rows(text, datetime.date(2025, 10, 20))

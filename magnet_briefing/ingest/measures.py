@@ -35,7 +35,7 @@ DOWN = (r"fell|fall|falls|falling|fallen|dropped|drop|drops|dropping|declined|de
         r"|crashed|downturn|slipped|slip")
 DIRECTION = re.compile(rf"\b(?:(?P<up>{UP})|(?P<down>{DOWN}))\b", re.IGNORECASE)
 # words that may stand between a figure and its direction noun: "75.5 percent month-on-month rise"
-BETWEEN = r"(?:\s+(?:year[-\s]on[-\s]year|month[-\s]on[-\s]month|y/y|m/m|yoy|mom|on[-\s]year|on[-\s]month|annual|monthly|sharp|strong|steep|modest|slight|further|overall|sequential))*"
+BETWEEN = r"(?:\s+(?:year[-\s](?:on|over)[-\s]year|month[-\s](?:on|over)[-\s]month|y/y|m/m|yoy|mom|on[-\s]year|on[-\s]month|annual|monthly|sharp|strong|steep|modest|slight|further|overall|sequential))*"
 DIRECTION_AFTER = re.compile(rf"^{BETWEEN}\s+(?:(?P<up>{UP})|(?P<down>{DOWN}))\b", re.IGNORECASE)
 
 # cue word -> months back (1 = on the previous month, 12 = on a year earlier)
@@ -69,7 +69,8 @@ MULTIPLES = [
         re.IGNORECASE)),
 ]
 HALF = re.compile(
-    r"\b(?:(?P<verb>halved|halving)|(?:fell|dropped|declined|slumped|plunged|shrank|decreased|sank|tumbled|slid|contracted|down)"
+    r"\b(?:(?P<verb>halved|halving)|(?:fell|fallen|falling|dropped|dropping|declined|declining|slumped|plunged|shrank|shrunk"
+    r"|decreased|sank|tumbled|slid|contracted|down)"
     r"\s+(?:by\s+)?(?:(?P<hedge>more\s+than|nearly|almost|about|roughly|around|over|just\s+over|just\s+under|close\s+to)\s+)?"
     r"(?:a\s+|one[-\s])?half\b|cut\s+in\s+half)", re.IGNORECASE)
 
@@ -77,7 +78,8 @@ HIGH = r"highest|largest|biggest|strongest|most|best|peak|(?:new|fresh)\s+high"
 LOW = r"lowest|smallest|weakest|least|worst|fewest|(?:new|fresh)\s+low"
 # a ranking of a change ("the biggest jump since 2020") is not a ranking of the level
 NOT_LEVEL = re.compile(r"\b(?:increase|rise|gain|jump|growth|drop|fall|decline|slump|surge|pace|rate|price|prices|share|"
-                       r"decrease|contraction|plunge|rebound|percentage|jumps|gains|falls|drops)\b", re.IGNORECASE)
+                       r"decrease|contraction|plunge|rebound|percentage|jumps|gains|falls|drops|performance|increases|declines)\b",
+                       re.IGNORECASE)
 RANKINGS = [
     ("a ranking since a month", re.compile(
         rf"\b(?:(?P<high>{HIGH})|(?P<low>{LOW}))\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+since\s+(?:at\s+least\s+)?"
@@ -87,7 +89,8 @@ RANKINGS = [
         re.IGNORECASE)),
     ("the highest in N months", re.compile(
         rf"\b(?:(?P<high>{HIGH})|(?P<low>{LOW}))\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+in\s+(?:(?P<hedge>over|more\s+than|nearly|almost)\s+)?"
-        rf"(?P<n>a|an|one|[0-9]{{1,3}}|{_NUMBER_WORD})\s+(?P<span>years?|months?)\b", re.IGNORECASE)),
+        rf"(?:the\s+(?:past|last)\s+)?(?P<n>a|an|one|[0-9]{{1,3}}|{_NUMBER_WORD})?\s*(?:full\s+|whole\s+)?(?P<span>years?|months?)\b",
+        re.IGNORECASE)),
 ]
 
 
@@ -151,6 +154,8 @@ def find_rankings(text: str) -> list[Ranking]:
             month = month_number(groups["month"]) if groups.get("month") else None
             year = groups.get("year") or groups.get("year_only")
             months_back = None
+            if groups.get("span") and not groups.get("n"):  # "in the past year"
+                groups["n"] = "one"
             if groups.get("n"):
                 n = groups["n"].lower()
                 n = 1 if n in ("a", "an", "one") else int(_number(n))

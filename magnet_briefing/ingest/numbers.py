@@ -25,7 +25,7 @@ SCALE_WORDS = {"million": 6, "mln": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "
 # a currency just before the number: a price, not a tonnage
 CURRENCY = re.compile(r"(\$|US\$|USD|€|EUR|¥|yuan|RMB|CNY)\s*$", re.IGNORECASE)
 # "per tonne" after the unit: a price or a rate
-PER_UNIT = re.compile(r"^\s*(per|a|/)\s*(metric\s+)?(tonne|ton|t|kg|kilogram)s?\b", re.IGNORECASE)
+PER_UNIT = re.compile(r"^\s*(?:per\s+|a\s+|/\s*)(?:metric\s+)?(?:tonne|ton|t|kg|kilogram)s?\b", re.IGNORECASE)
 
 _DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+"
 _UNITS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(UNIT_WORDS, key=len, reverse=True))

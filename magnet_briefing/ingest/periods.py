@@ -119,14 +119,19 @@ PATTERNS = [
     # "records going back to June 2014", "data since 2015": when records start, not a figure's period
     ("when records start", rf"\b(?:(?:going\s+)?back\s+to|since|dating\s+from)\s+(?:(?:at\s+least|early|late|mid-?)\s+)?"
      rf"(?:{MONTH}\s+)?{YEAR}", lambda m: dict(kind="date")),
-    ("between M and M", rf"\bbetween\s+(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?\s+and\s+(?P<m2>{MONTH})(?:,?\s+(?P<y2>{YEAR}))?",
+    ("between M and M", rf"\b(?i:between)\s+(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?\s+and\s+(?P<m2>{MONTH})(?:,?\s+(?P<y2>{YEAR}))?",
      _month_range),
-    ("M to M", rf"(?:\b(?:from|for|in|during)\s+)?\b(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?\s*(?:-|–|—|/|\bto\b|\bthrough\b|\bthru\b|\buntil\b)\s*"
+    ("M to M", rf"(?:\b(?i:from|for|in|during)\s+)?\b(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?\s*(?:-|–|—|/|\bto\b|\bthrough\b|\bthru\b|\buntil\b)\s*"
      rf"(?P<m2>{MONTH})(?:,?\s+(?:of\s+)?(?P<y2>{YEAR}))?", _month_range),
     ("M and M combined", rf"\b(?P<m1>{MONTH})\s+and\s+(?P<m2>{MONTH})(?:\s+(?P<y2>{YEAR}))?\s+combined\b",
      lambda m: dict(kind="range", first=month_number(m.group("m1")), last=month_number(m.group("m2")),
                     year=int(m.group("y2")) if m.group("y2") else None)),
-    ("the first N months", rf"\b(?:the\s+)?first\s+(?P<n>{COUNT})\s+months{OF_YEAR}",
+    # "January and February" are reported together by Chinese customs: one range
+    ("January and February", rf"\b(?P<m1>January|Jan\.?)\s+and\s+(?P<m2>February|Feb\.?)(?:,?\s+(?P<y2>{YEAR}))?",
+     lambda m: dict(kind="range", first=1, last=2, year=int(m.group("y2")) if m.group("y2") else None)),
+    ("N-month exports", rf"\b(?P<n>{COUNT})[-\s]month\s+(?=(?:exports|shipments|total|sales|period|volume)\b)",
+     lambda m: dict(kind="range", first=1, last=_count(m.group("n")))),
+    ("the first N months", rf"\b(?:the\s+)?first\s+(?P<n>{COUNT})\s+months?{OF_YEAR}",
      lambda m: _range(m, 1, _count(m.group("n")))),
     ("the first three quarters", rf"\b(?:the\s+)?first\s+(?P<n>two|three|2|3)\s+quarters{OF_YEAR}",
      lambda m: _range(m, 1, 3 * _count(m.group("n")))),
@@ -140,9 +145,9 @@ PATTERNS = [
      lambda m: dict(kind="ytd", last=month_number(m.group("m")))),
     ("the same period a year earlier",
      rf"\b(?:the\s+)?(?:same|corresponding|comparable)\s+(?:month|period|time|months|quarter)\s+(?:(?:of|in)\s+(?P<year>{YEAR})"
-     r"|(?:of\s+)?last\s+year|a\s+year\s+(?:earlier|ago|before)|(?:of|in)\s+the\s+(?:previous|prior|preceding)\s+year|(?:of\s+)?the\s+year\s+before)",
+     r"|(?:of\s+)?last\s+year|(?:a|one)\s+year\s+(?:earlier|ago|before)|(?:of|in)\s+the\s+(?:previous|prior|preceding)\s+year|(?:of\s+)?the\s+year\s+before)",
      _same_period),
-    ("a year earlier", r"\b(?:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:previous|prior|preceding)\s+year|the\s+year\s+before|year[-\s]earlier)\b",
+    ("a year earlier", r"\b(?:(?:a|one)\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:previous|prior|preceding)\s+year|the\s+year\s+before|year[-\s]earlier)\b",
      lambda m: dict(kind="shift", shift=12)),
     ("the month before", r"\b(?:a\s+month\s+(?:earlier|ago|before)|(?:the\s+)?(?:previous|prior|preceding)\s+month|the\s+month\s+before)\b",
      lambda m: dict(kind="shift", shift=1)),
@@ -165,7 +170,8 @@ PATTERNS = [
     ("a year", rf"\b(?:in|for|during|throughout|than\s+in|from|over)\s+(?P<year>{YEAR})\b(?!\s*[-–/])",
      lambda m: dict(kind="year", year=int(m.group("year")))),
 ]
-_CASE_SENSITIVE = ("a month", "up to a month", "when records start", "M to M", "between M and M", "a day's date", "M and M combined", "a month of the year before")
+_CASE_SENSITIVE = ("a month", "up to a month", "when records start", "M to M", "between M and M", "a day's date",
+                   "M and M combined", "January and February", "a month of the year before")
 _COMPILED = [(name, re.compile(pattern, 0 if name in _CASE_SENSITIVE
                                else re.IGNORECASE), make) for name, pattern, make in PATTERNS]
 

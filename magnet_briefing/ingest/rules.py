@@ -43,6 +43,7 @@ ANAPHORA = re.compile(
     r"|\b(?:it|this|that)\s+(?:also\s+)?(?:marks?|marked|represents?|represented|was|is|compares?|compared|reflects?"
     r"|reflected|means?|meant)\b", re.IGNORECASE)
 GAP_BOUNDARY = re.compile(r"[,;:()—–]|\s-\s|\b(?:and|while|whereas|but)\b")
+BRACKETED_CUE = re.compile(r"\(\s*(?:YoY|MoM|y/y|m/m|y-o-y|m-o-m|year-on-year|month-on-month)\s*\)", re.IGNORECASE)
 ATTACHED_WORDS = 8          # a period this many words after a figure, with no boundary between, is its period
 OF_PRODUCT = re.compile(r"^\s*of\s+(?:(?:the|these|those|its|China's)\s+)?$", re.IGNORECASE)
 # "from 4,725 tons", "than the 5,278 tonnes", "down from a seven-month high of 6,146 tons": a level as a comparison base
@@ -78,6 +79,7 @@ class Item:
     base_used: object = None                # the cue or mention that gave the base
     base_guessed: bool = False
     period_from_context: bool = False
+    two_months: str = ""                    # "between April and May": a change of the second on the first
     sign: int = 0
 
 
@@ -178,12 +180,13 @@ def _no_boundary(gap: str) -> bool:
 
 
 def _gap(text: str, start: int, end: int, items: list[Item]) -> str:
-    """text[start:end] with the figures in it written as '#' (their commas are not clause breaks)."""
+    """text[start:end] with the figures in it written as '#' (their commas are not clause breaks),
+    and a cue in brackets ("74% year-on-year (YoY) in May") left out."""
     chars = list(text[start:end])
     for item in items:
         for k in range(max(item.start, start), min(item.end, end)):
             chars[k - start] = "#"
-    return "".join(chars)
+    return BRACKETED_CUE.sub(" ", "".join(chars))
 
 
 def _own_mention(text: str, item: Item, mentions: list[Mention], items: list[Item]) -> tuple[Mention | None, str]:
@@ -242,6 +245,9 @@ def _periods(text: str, items: list[Item], mentions: list[Mention], pub: int, co
         resolved = _resolve(mention, pub, context.period, context) if mention is not None else None
         if resolved is not None:
             item.period, item.period_flags, item.period_how = resolved.period, resolved.flags, how
+            if item.kind in CHANGES and resolved.period[1] == resolved.period[0] + 1 \
+                    and re.match(r"(?i:between|from)\b", mention.text):
+                item.two_months = mention.text
             main = main or resolved.period
     main = main or context.period
     for item in items:
@@ -256,8 +262,9 @@ def _periods(text: str, items: list[Item], mentions: list[Mention], pub: int, co
             item.period, item.period_flags = items[k + 1].period, items[k + 1].period_flags
             item.period_how = "the period of the figure it ranks"
     before = context.period
-    if before is not None and before[0] != before[1] and not anaphoric and context.latest_reported is not None:
-        # after a year-to-date figure, a sentence that does not point back to it speaks of the month
+    if before is not None and not anaphoric and context.latest_reported is not None:
+        # a sentence that does not point back to the figure before speaks of the month the article
+        # reports (after a year-to-date total, or after a figure for an earlier month)
         before = (context.latest_reported, context.latest_reported)
     for item in items:
         if item.period is None and before is not None and not item.base_level:
@@ -324,6 +331,8 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
     elif not products and scope.GENERAL_TRADE.search(text):
         skip("China's trade in general, no product named")
         items = []
+        context.product = series.OTHER   # "However, this was slower than April's 8.1%" is about it too
+        context.figure_sentence, context.figure_paragraph = sentence.index, sentence.paragraph
     elif unknown and not products and not re.match(r"rare|magnet|permanent|17|seventeen", unknown.group("what"), re.I):
         skip(f"exports of '{unknown.group('what')}', not a product we track")
         items = []
@@ -464,6 +473,9 @@ def _lag(item: Item, period, previous_change: Item | None, anaphoric: bool, cont
          flags: list[str]):
     """(months back, how it was found) for a change, or the reason it is not a ledger measure."""
     found = item.base_used
+    if item.two_months and found is None:  # "fell by half between April and May": May on April
+        item.period = (period[1], period[1])
+        return 1, f"'{item.two_months}': the second month on the first"
     if item.period_from_context and period[0] != period[1] and context.latest_reported is not None and (
             (isinstance(found, Mention) and re.search(r"\bmonth\b", found.text, re.I))
             or (isinstance(found, Mention) and found.kind == "month") or (not isinstance(found, Mention) and found

@@ -24,7 +24,7 @@ import re
 
 EXPORT_CONTEXT = re.compile(
     r"\b(?:export\w*|shipments?|shipped|shipping|sales|sold|outbound|deliveries|delivered|importers?|buyers?"
-    r"|destinations?|received|receiving|flows?|cargoes)\b", re.IGNORECASE)
+    r"|destinations?|received|receiving|flows?|cargoes|customs)\b", re.IGNORECASE)
 IMPORT_WORDS = re.compile(r"\bimport(?:s|ed)?\b", re.IGNORECASE)
 # the subject of a whole clause (up to a ';'): "the unit export price was $83.08/kg, an increase of 1.85%"
 NOT_VOLUME = re.compile(r"\b(?:prices?|priced|unit\s+value|values?|amount|worth|yuan|dollars|revenues?|turnover|average)\b|\$",
@@ -43,7 +43,7 @@ CHANGE_IN_TONNES = re.compile(
     re.IGNORECASE)
 # what a figure is when these words come just before it (or, for shares, just after)
 NOT_EXPORT = re.compile(
-    r"\b(?:share|shares|market|reserves?|deposits?|production|produc(?:e|es|ed|ing)|output|capacity|refin\w*"
+    r"\b(?:share|shares|market\s+share|of\s+the\s+market|reserves?|deposits?|production|produc(?:e|es|ed|ing)|output|capacity|refin\w*"
     r"|process(?:es|ed|ing)?|mining|mined|mines?|quotas?|prices?|priced|costs?|rates?|interest|repo|inflation|GDP"
     r"|tariffs?|dut(?:y|ies)|levy|stocks?|index|yields?|bonds?|revenues?|profits?|earnings|margins?|valuation"
     r"|accounts?\s+for|accounting\s+for|accounted\s+for|holds?|controls?|dominat\w*|consumption|demand|investment"

@@ -20,16 +20,20 @@ MAGNETS, RARE_EARTHS, OTHER = "magnets", "rare_earths", "other"
 # phrase (regex, case-insensitive) -> product; tried in this order, a span once read is not read again
 PRODUCTS = [
     (r"magnet(?:ic)?\s+(?:powders?|alloys?|materials?|scrap)", OTHER),
-    (r"(?:17|seventeen)\s+(?:types\s+of\s+|kinds\s+of\s+)?rare[-\s]earths?(?:\s+elements?)?", RARE_EARTHS),
-    # "rare earth elements" are the controlled elements one by one, not the customs total
-    (r"rare[-\s]earth\s+(?:magnet\s+)?(?:products|oxides?|metals?|alloys?|compounds?|concentrates?|ores?|minerals?|salts?"
-     r"|elements?|materials?|carbonates?)|(?:permanent\s+)?magnetic\s+materials?", OTHER),
+    (r"(?:17|seventeen)\s+(?:types\s+of\s+|kinds\s+of\s+)?rare[-\s]earths?(?:\s+elements?)?"
+     r"|(?:17|seventeen)[-\s](?:mineral|element|metal)s?\s+group|group\s+of\s+(?:17|seventeen)\s+(?:minerals|elements|metals)",
+     RARE_EARTHS),
+    # some elements named as such are the controlled ones, not the customs total of all 17
+    (r"(?:seven|several|certain|some|specific|individual|controlled|critical|heavy|medium(?:[-\s]to[-\s]heavy)?|light)"
+     r"\s+(?:[\w-]+\s+)?rare[-\s]earths?(?:\s+elements?)?", OTHER),
+    (r"rare[-\s]earth(?:[-\s]related)?\s+(?:magnet\s+)?(?:products|oxides?|metals?|alloys?|compounds?|concentrates?|ores?"
+     r"|minerals?|salts?|materials?|carbonates?)|(?:permanent\s+)?magnetic\s+materials?", OTHER),
     (r"(?:samarium[-\s]cobalt|neodymium(?:[-\s]iron[-\s]boron)?|NdFeB|SmCo)\s+magnets?", MAGNETS),
     (r"NdFeB|neodymium[-\s]iron[-\s]boron", MAGNETS),
     (r"rare[-\s]earth\s+(?:permanent\s+)?magnets?", MAGNETS),
     (r"permanent\s+magnets?", MAGNETS),
     (r"magnets?", MAGNETS),
-    (r"rare[-\s]earths?", RARE_EARTHS),
+    (r"rare[-\s]earths?(?:\s+elements?)?", RARE_EARTHS),
     (r"dysprosium|terbium|yttrium|samarium|neodymium|praseodymium|gadolinium|lutetium|scandium|lanthanum|cerium"
      r"|europium|holmium|erbium|thulium|ytterbium|gallium|germanium|antimony|graphite|tungsten|indium|bismuth"
      r"|tellurium|molybdenum|lithium|cobalt|nickel|steel|aluminium|aluminum|copper", OTHER),
@@ -60,7 +64,9 @@ _CODES = list(DESTINATIONS.values())
 EXPORT_VERB = (r"export\w*|shipments?|shipped|shipping|sales|sold|deliver(?:ies|ed|y)|sent|went|going|destined|bound"
                r"|headed|flows?|supplies|supplied")
 # the text before a country: "... exports (of magnets) to the "
-_TO = re.compile(rf"\b(?:{EXPORT_VERB})\b[^.;]{{0,70}}?\b(?:to|for|into)\s+(?:the\s+)?$", re.IGNORECASE)
+_TO = re.compile(rf"\b(?:{EXPORT_VERB}|those|that)\b[^.;]{{0,70}}?\b(?:to|for|into)\s+(?:the\s+)?"
+                 r"(?:(?:top|largest|biggest|main|key|major|second[-\s]largest)\s+(?:market|buyer|destination|importer|customer)\s+)?$",
+                 re.IGNORECASE)
 _IMPORTS_BY = re.compile(r"\bimports?\s+(?:[^.;]{0,40}?\s)?(?:by|into|to)\s+(?:the\s+)?$", re.IGNORECASE)
 # the text after a country
 _BOUND = re.compile(r"^(?:-bound|'s\s+(?:imports|purchases|share)\b|\s+imports\b)")
