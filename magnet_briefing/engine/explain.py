@@ -112,28 +112,31 @@ class Explainer:
     def _widened(self, k: int) -> tuple[float, float]:
         return self.claims.lo[k] - self.widen[k], self.claims.hi[k] + self.widen[k]
 
-    def implied(self, k: int, fit: Implied, tight: bool | None = False) -> str:
+    def implied(self, k: int, fit: Implied, tight: bool | None = False) -> tuple[str, bool]:
         """What `fit` implies for claim k's quantity, as 'the other claims (...) put it at ...':
         bounds clear of the claim widened by its allowance (a claim not used: its reason must not
         seem to admit it), the tightest (`tight`), or the periods' own bounds (`tight` None: a
-        large group's spread claim, which the final fit holds within its allowance)."""
+        large group's spread claim, which the final fit holds within its allowance); and whether
+        those bounds admit the claim, widened."""
         claims = self.claims
         if claims.rank[k]:
-            return self._ranking(k, fit)
+            return self._ranking(k, fit), False
         current = self._columns(k)
         if current is None:
-            return "the other claims cannot say"
+            return "the other claims cannot say", False
         avoid = {True: (0.0, math.inf), False: self._widened(k), None: None}[tight]
+        low, high = self._widened(k)
         if claims.lag[k] == 0:
             lo, hi, ids = fit.period(current, avoid) if avoid is not None else fit.loose(current)
-            return f"{self._others(ids, k)} put it at {_tonnes_range(lo, hi)}"
+            return f"{self._others(ids, k)} put it at {_tonnes_range(lo, hi)}", lo <= high and low <= hi
         base = self._columns(k, back=int(claims.lag[k]))
         if base is None:
-            return "the other claims cannot say"
+            return "the other claims cannot say", False
         lo, hi, ids = fit.ratio(current, base, avoid)
         if not math.isfinite(hi) and lo <= 0:
-            return f"{self._others(ids, k)} leave the change open"
-        return f"{self._others(ids, k)} imply {_change(lo, claims.measure[k])} to {_change(hi, claims.measure[k])}"
+            return f"{self._others(ids, k)} leave the change open", True
+        text = f"{self._others(ids, k)} imply {_change(lo, claims.measure[k])} to {_change(hi, claims.measure[k])}"
+        return text, lo <= high and low <= hi
 
     def _ranking(self, k: int, fit: Implied) -> str:
         claims = self.claims
@@ -196,20 +199,29 @@ class Explainer:
         status = self.verdicts.status[k]
         allowance = self._allowance(k)
         if status == INCONSISTENT:
+            implied, admits = self.implied(k, self._without(k))
+            differing = self._differing(k) if admits else []
+            if differing:   # rows that hold together, figures that do not ("1,000 t" and "2,000 t")
+                return (f"{self.said(k)}: {self._state(differing)} the same figure, and each rules out the other "
+                        f"beyond their written precision and its "
+                        f"allowance of {allowance}; {implied}{self._not(k)}. Set aside.")
+            if admits:   # only the large groups' search, which is not exact, leaves a claim so
+                return (f"{self.said(k)}: {implied} once the claims it conflicted with are out too; the search "
+                        f"for a long series, which is not exact, set it aside with them (its allowance: "
+                        f"{allowance}). Set aside.")
             hint = self._gap_hint(k) if self.claims.measure[k] == "level" else ""
-            return (f"{self.said(k)}: {self.implied(k, self._without(k))}{self._not(k)}, beyond its allowance of "
-                    f"{allowance}. Set aside.{hint}")
+            return f"{self.said(k)}: {implied}{self._not(k)}, beyond its allowance of {allowance}. Set aside.{hint}"
         if status == DISPUTED:
             return self._disputed(k)
         parts = []
         if self.verdicts.relaxed[k]:
             refit = self._refit_without(k)
-            parts.append(f"{self.implied(k, refit or self.final, tight=True if refit else None)}, against its "
+            parts.append(f"{self.implied(k, refit or self.final, tight=True if refit else None)[0]}, against its "
                          f"{self.written(k)}")
         differing = self._differing(k)
         if differing:
-            parts.append(f"{', '.join(differing)} {'states' if len(differing) == 1 else 'state'} the same figure "
-                         f"beyond the written precision of both, and nothing says which outlet has the revised one")
+            parts.append(f"{self._state(differing)} the same figure beyond the written precision of both, and "
+                         f"nothing says which outlet has the revised one")
         return (f"{self.said(k)}: {'; '.join(parts)}. Kept within its allowance for revisions and rounding between "
                 f"outlets ({allowance}), and widened by it.")
 
@@ -244,7 +256,15 @@ class Explainer:
         among = np.r_[k, same]
         pairs = disagreeing_pairs(claims, among, claims.lo[among], claims.hi[among])
         others = among[pairs[pairs[:, 0] == 0, 1]]
-        return [f"{self.names([claims.ids[j]])} ({self.written(j)})" for j in others]
+        codes = np.unique(self.twin_of[others])   # twins once, with their figure
+        first = {int(self.twin_of[j]): int(j) for j in others[::-1]}
+        return [f"{self.names([claims.ids[first[c]]])} ({self.written(first[c])})" for c in codes.tolist()]
+
+    @staticmethod
+    def _state(differing: list[str]) -> str:
+        """'x (4,345.5 t) states' or 'x, y (1,000 t) state'."""
+        named = sum(len(entry.split(" (")[0].split(", ")) for entry in differing)
+        return f"{', '.join(differing)} {'states' if named == 1 else 'state'}"
 
     def _disputed(self, k: int) -> str:
         claims = self.claims
@@ -253,11 +273,11 @@ class Explainer:
         readings = self._readings_of(k)
         without = next((fit for reading, fit in readings if k not in reading.kept
                         and any(p in reading.kept for p in partners)), self.final)
-        parts = [f"read without it, {self.implied(k, without)}{self._not(k)}"]
+        parts = [f"read without it, {self.implied(k, without)[0]}{self._not(k)}"]
         for p in partners[:PARTNERS_NAMED]:
             fit = next((fit for reading, fit in readings if p not in reading.kept and k in reading.kept), None)
             if fit is not None:
-                parts.append(f"read without {self.names([claims.ids[p]])}, {self.implied(p, fit)}{self._not(p)}")
+                parts.append(f"read without {self.names([claims.ids[p]])}, {self.implied(p, fit)[0]}{self._not(p)}")
         return (f"{self.said(k)}: disputed with {named}: they cannot all hold, and nothing else says which is "
                 f"wrong; {'; '.join(parts)}. Neither reading is chosen: the claims are left out, and the months "
                 f"they touch are bounded to cover every reading.")

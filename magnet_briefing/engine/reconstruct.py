@@ -88,9 +88,12 @@ def _final_fit(system: System, verdicts: Verdicts, widen: np.ndarray) -> tuple[S
         final = build_system(system.claims.take(kept, renumber=False), np.where(spread, widen[kept], 0.0),
                              (system.first, system.n_months))
         bounds = ledger_bounds(final)
-        if not bounds.infeasible.any():
+        # a group that only climbs past any plausible tonnage is a chain of typos, refused later
+        implausible = np.unique(final.component[bounds.implausible & (final.component >= 0)])
+        broken = np.setdiff1d(np.flatnonzero(bounds.infeasible), implausible)
+        if not len(broken):
             return final, bounds
-        broken = np.isin(final.component[final.matrix.indices], np.flatnonzero(bounds.infeasible))
+        broken = np.isin(final.component[final.matrix.indices], broken)
         rows = np.repeat(np.arange(final.matrix.shape[0]), np.diff(final.matrix.indptr))[broken]
         claims = kept[np.unique(final.row_claim[rows])]
         verdicts.status[claims] = SPREAD

@@ -14,7 +14,8 @@ weighted elastic LP whose candidates are then checked one by one.
    its months' rates and rankings reach free too. Set aside without a check: a candidate whose
    figure a heavier set of claims of its own quantity contradicts, and one broken by SURE_BEYOND
    allowances or more (see _beyond_doubt).
-3. After keeping or swapping claims the elastic LP is solved again, up to ROUNDS times.
+3. After keeping or swapping claims the elastic LP is solved again, up to ROUNDS times; then once
+   more with the candidates it broke by little charged again, which keeps those that now fit.
 Where the kept claims need their allowance, the elastic LP of the relaxation problem says which
 (relaxed()): the least weighed relaxation, unchecked, since a spread claim is kept either way.
 
@@ -283,6 +284,17 @@ def decide(problem: Problem) -> Decision:
         x, removed = x_trial, trial | (slack > SLACK)
         for k in [k for k in answers if checks.touched_by(k, changed, moved)]:
             del answers[k]
+    # claims the LP broke by little and the checks set aside may fit where the point moves once
+    # the others are out: one more solve that charges them again keeps those it can
+    small = np.flatnonzero(removed & (first_slack < WIDER_BELOW))
+    if len(small):
+        trial = removed.copy()
+        trial[small] = False
+        x_trial, slack = elastic.solve(trial)
+        kept_again = small[slack[small] <= SLACK]
+        if not (slack[~removed] > SLACK).any() and len(kept_again):
+            removed[kept_again] = False
+            x = x_trial
     disputed = np.zeros(problem.m, dtype=bool)
     conflicts, optima = [], [removed]
     for k, give in ties:
