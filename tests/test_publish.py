@@ -347,8 +347,11 @@ def test_pdf_leaves_no_font_folder_behind(tmp_path, monkeypatch):
 
 def test_the_email_says_what_changed_and_what_the_mark_means():
     head = Masthead(title="Briefing: July 2025", headline="≈5,577 t shipped", key_points=["One <b>."],
-                    changes="Revised since the June 2025 edition: June 2025 ≈3,100 t → 3,188 t (+2.8%).")
+                    changes="Revised since the June 2025 edition: June 2025 ≈3,100 t → 3,188 t (+2.8%).",
+                    as_of="data as of 31 August 2025")
     message = build_email(head, "2025-07", [], b"%PDF-1.7")
+    kicker = message.get_body(("html",)).get_content().split("</p>")[0]
+    assert kicker.endswith("July 2025 &middot; data as of 31 August 2025") and "&amp;" not in kicker
     for body in (message.get_body(("html",)).get_content(), message.get_body(("plain",)).get_content()):
         assert "June 2025 ≈3,100 t → 3,188 t" in body
         assert "Figures marked ≈ are reconstructed" in body

@@ -69,7 +69,7 @@ def _html_body(head: Masthead, month: str, chart_cids: list[tuple[str, str]]) ->
         'font-size:15px;line-height:1.5;">'
         f'<p style="{SANS}margin:0;font-size:11px;letter-spacing:1px;text-transform:uppercase;color:#9b2a1e;'
         f'border-top:3px solid #9b2a1e;padding-top:6px;">Monthly briefing &middot; {escape(month_label(month))}'
-        f'{" &middot; " + escape(head.as_of) if head.as_of else ""}</p>'
+        f'{f" &middot; {escape(head.as_of)}" if head.as_of else ""}</p>'
         f'<h1 style="{SANS}font-size:22px;line-height:1.2;margin:6px 0 10px;">{escape(head.title)}</h1>'
         f"{headline}{key_points}{changes}{marks}{charts}"
         f'<p style="{SANS}margin:16px 0 0;font-size:12px;color:#5d6670;">The full briefing is attached as a PDF '
