@@ -479,3 +479,47 @@ def test_a_sentence_not_pointing_back_speaks_of_the_month_the_article_reports():
     text = ("Magnet exports fell 6.1% in September to 5,774 tonnes. The decline followed a high of 6,146 tonnes in August. "
             "On a year-on-year basis shipments rose about 17.5%.")
     assert ("magnets/world", "2025-09", "yoy_pct", "17.5", "%", "about") in rows(text, datetime.date(2025, 10, 20))
+
+
+def test_a_list_of_destinations_each_with_its_figure():
+    found = rows("Magnet exports fell 6.1% in September. By destination, Germany took 1,200 tons, South Korea 700 tons "
+                 "and the US 420 tons.", datetime.date(2025, 10, 20))
+    assert {(r[0], r[3]) for r in found if r[2] == "level"} == {("magnets/DE", "1200"), ("magnets/KR", "700"),
+                                                                 ("magnets/US", "420")}
+
+
+def test_a_base_figure_in_brackets_with_its_period():
+    found = rows("Magnet exports rose 10% to 5,000 tonnes in September (4,545 tonnes a year earlier).",
+                 datetime.date(2025, 10, 20))
+    assert ("magnets/world", "2024-09", "level", "4545", "t", "exact") in found
+    assert ("magnets/world", "2025-09", "yoy_pct", "10", "%", "exact") in found
+
+
+def test_the_level_of_a_share_is_not_a_change():
+    assert rows("The US took 11.3% of China's magnet exports in September, up from 8% in August.",
+                datetime.date(2025, 10, 20)) == set()
+
+
+def test_kilotonnes_and_pc():
+    found = rows("Magnet exports were 4.2 kt in September, up 62.8pc year on year.", datetime.date(2025, 10, 20))
+    assert found == {("magnets/world", "2025-09", "level", "4.2e3", "t", "exact"),
+                     ("magnets/world", "2025-09", "yoy_pct", "62.8", "%", "exact")}
+
+
+def test_second_highest_is_no_ranking_the_ledger_can_state():
+    assert rows("Magnet exports of 5,000 tons in September were the second-highest since January.",
+                datetime.date(2025, 10, 20)) == {("magnets/world", "2025-09", "level", "5000", "t", "exact")}
+
+
+def test_on_a_monthly_basis():
+    p = one("On a monthly basis, magnet exports to Japan rose 4% in September.", datetime.date(2025, 10, 20))
+    assert (p.series, p.measure, p.uncertain) == ("magnets/JP", "mom_pct", False)
+
+
+def test_a_page_with_no_sentence_ends_is_read_in_linear_time():
+    """Every rule looks a bounded distance around a figure, so a run-on page cannot stall the command."""
+    import time
+    page = "1, " * 2000 + "tons " + "May " * 2000 + "% " * 1000 + "exports of magnets rose " * 800
+    started = time.perf_counter()
+    propose(page, AUG)
+    assert time.perf_counter() - started < 3

@@ -40,8 +40,10 @@ DIRECTION_AFTER = re.compile(rf"^{BETWEEN}\s+(?:(?P<up>{UP})|(?P<down>{DOWN}))\b
 
 # cue word -> months back (1 = on the previous month, 12 = on a year earlier)
 CUES = [
-    (r"year[-\s]on[-\s]year|year[-\s]over[-\s]year|on[-\s]year|on\s+the\s+year|y/y|yoy|y-o-y|annual(?:ly)?|on\s+an\s+annual\s+basis", 12),
+    (r"year[-\s]on[-\s]year|year[-\s]over[-\s]year|on[-\s]year|on\s+the\s+year|y/y|yoy|y-o-y|annual(?:ly)?"
+     r"|on\s+an\s+(?:annual|yearly)\s+basis|on\s+a\s+yearly\s+basis", 12),
     (r"month[-\s]on[-\s]month|month[-\s]over[-\s]month|on[-\s]month|on\s+the\s+month|m/m|mom|m-o-m|sequential(?:ly)?"
+     r"|on\s+a\s+monthly\s+basis"
      r"|monthly\s+(?:increase|rise|gain|jump|drop|decline|fall|decrease|growth)", 1),
 ]
 CUE = re.compile("|".join(f"(?P<lag{lag}_{k}>\\b(?:{pattern})\\b)" for k, (pattern, lag) in enumerate(CUES)), re.IGNORECASE)
@@ -82,13 +84,13 @@ NOT_LEVEL = re.compile(r"\b(?:increase|rise|gain|jump|growth|drop|fall|decline|s
                        re.IGNORECASE)
 RANKINGS = [
     ("a ranking since a month", re.compile(
-        rf"\b(?:(?P<high>{HIGH})|(?P<low>{LOW}))\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+since\s+(?:at\s+least\s+)?"
+        rf"(?<!second[-\s])(?<!third[-\s])\b(?:(?P<high>{HIGH})|(?P<low>{LOW}))\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+since\s+(?:at\s+least\s+)?"
         rf"(?:(?P<month>{MONTH})(?:,?\s+(?P<year>{YEAR})|\s+(?:of\s+)?this\s+year)?|(?P<year_only>{YEAR}))", re.IGNORECASE)),
     ("an N-month high", re.compile(
         rf"\b(?P<n>[0-9]{{1,3}}|{_NUMBER_WORD}|one)[-\s](?P<span>month|year)[-\s](?:(?P<high>high|peak)|(?P<low>low|trough))\b",
         re.IGNORECASE)),
     ("the highest in N months", re.compile(
-        rf"\b(?:(?P<high>{HIGH})|(?P<low>{LOW}))\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+in\s+(?:(?P<hedge>over|more\s+than|nearly|almost)\s+)?"
+        rf"(?<!second[-\s])(?<!third[-\s])\b(?:(?P<high>{HIGH})|(?P<low>{LOW}))\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+in\s+(?:(?P<hedge>over|more\s+than|nearly|almost)\s+)?"
         rf"(?:the\s+(?:past|last)\s+)?(?P<n>a|an|one|[0-9]{{1,3}}|{_NUMBER_WORD})?\s*(?:full\s+|whole\s+)?(?P<span>years?|months?)\b",
         re.IGNORECASE)),
 ]

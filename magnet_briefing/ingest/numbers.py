@@ -11,13 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .text import after
+from .text import before as text_before
+
 # unit as written -> the codebook's unit; longest first, so "metric tons" wins over "t"
 UNIT_WORDS = {
     "metric tonnes": "t", "metric tons": "t", "metric tonne": "t", "metric ton": "t", "tonnes": "t", "tonne": "t",
     "tons": "t", "ton": "t", "mt": "t", "t": "t",
     "kilogrammes": "kg", "kilograms": "kg", "kilogramme": "kg", "kilogram": "kg", "kgs": "kg", "kg": "kg",
-    "percent": "%", "per cent": "%", "pct": "%", "%": "%",
+    "percent": "%", "per cent": "%", "pct": "%", "pc": "%", "%": "%",
+    "kilotonnes": "kt", "kilotons": "kt", "kt": "kt",
 }
+KILOTONNES = {"kt": ("t", 3)}   # written in thousands of tonnes: the value keeps its digits, times 1e3
 # units that are never a claim: a change in a share is not an export figure
 IGNORED_UNITS = ("percentage points", "percentage point", "ppts", "pp")
 # scale word -> the power of ten written into the value
@@ -69,10 +74,10 @@ def find_figures(text: str) -> list[Figure]:
     for match in FIGURE.finditer(text):
         if match.group("ignored"):
             continue
-        before = text[:match.start()]
-        if re.search(r"[0-9]\s*[-–]\s*$", text[:match.start("number")]):  # "10-15%": a range of figures, not one figure
+        before = text_before(text, match.start())
+        if re.search(r"[0-9]\s*[-–]\s*$", text_before(text, match.start("number"), 8)):  # "10-15%": a range of figures, not one figure
             continue
-        if CURRENCY.search(before) or PER_UNIT.match(text[match.end():]):
+        if CURRENCY.search(before) or PER_UNIT.match(after(text, match.end(), 30)):
             continue
         written = match.group("unit") or match.group("unit_word")
         unit = UNIT_WORDS[re.sub(r"\s+", " ", written.lower())]
@@ -80,10 +85,16 @@ def find_figures(text: str) -> list[Figure]:
             continue
         if unit == "%" and match.group("scale"):
             continue
+        scale = match.group("scale")
+        if unit in KILOTONNES:
+            if scale:
+                continue
+            unit, power = KILOTONNES[unit]
+            scale = {3: "thousand"}[power]
         sign = match.group("sign") if match.group("sign") and _SIGN_CONTEXT.search(before) else ""
         negative = sign in ("-", "–")
         start = match.start() if sign or not match.group("sign") else match.start() + 1
-        found.append(Figure(start, match.end(), value_text(match.group("number"), match.group("scale"), negative),
+        found.append(Figure(start, match.end(), value_text(match.group("number"), scale, negative),
                             unit, bool(sign), "" if unit == "%" or not sign else "a sign before a tonnage", sign == "+"))
     for match in DECIMAL_COMMA.finditer(text):
         if not any(f.start <= match.start() < f.end for f in found):

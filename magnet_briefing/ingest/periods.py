@@ -21,6 +21,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from .text import Spans
+
 MONTH_NUMBERS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
     "september": 9, "october": 10, "november": 11, "december": 12,
@@ -178,16 +180,16 @@ _COMPILED = [(name, re.compile(pattern, 0 if name in _CASE_SENSITIVE
 
 def find_mentions(text: str, taken: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Every period mention in `text` outside the spans already `taken` (figures, rankings)."""
-    claimed = list(taken or [])
+    claimed = Spans(taken or [])
     found = []
     for name, pattern, make in _COMPILED:
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
-            if any(start < b and a < end for a, b in claimed):
+            if claimed.overlaps(start, end):
                 continue
             if name == "a month" and MODAL_MAY.match(text, start):
                 continue
-            claimed.append((start, end))
+            claimed.add(start, end)
             found.append(Mention(start, end, text=match.group(0), notes=(name,), **make(match)))
     return sorted(found, key=lambda m: m.start)
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from . import measures, numbers, periods, qualifiers, scope, series
 from .periods import Mention, month_text, period_text
 from .proposal import Proposal, note_of
-from .text import Article, Sentence, split
+from .text import Article, Sentence, after, before, split
 
 ANAPHORA = re.compile(
     r"^(?:(?:however|but|and|although|though|still|yet|notably|meanwhile|also|that\s+said|even\s+so|in\s+addition|year[-\s]on[-\s]year"
@@ -43,6 +43,7 @@ ANAPHORA = re.compile(
     r"|\b(?:it|this|that)\s+(?:also\s+)?(?:marks?|marked|represents?|represented|was|is|compares?|compared|reflects?"
     r"|reflected|means?|meant)\b", re.IGNORECASE)
 GAP_BOUNDARY = re.compile(r"[,;:()—–]|\s-\s|\b(?:and|while|whereas|but)\b")
+RATE_LEVEL = re.compile(r"\b(?:from|to)\s+(?:(?:about|around|roughly|nearly|almost|just|over|under)\s+)?$", re.IGNORECASE)
 BRACKETED_CUE = re.compile(r"\(\s*(?:YoY|MoM|y/y|m/m|y-o-y|m-o-m|year-on-year|month-on-month)\s*\)", re.IGNORECASE)
 ATTACHED_WORDS = 8          # a period this many words after a figure, with no boundary between, is its period
 OF_PRODUCT = re.compile(r"^\s*of\s+(?:(?:the|these|those|its|China's)\s+)?$", re.IGNORECASE)
@@ -142,7 +143,7 @@ def _items(text: str) -> list[Item]:
     for k, item in enumerate(items):
         if item.kind == "level":  # the clause since the figure before ("more than double volumes of" included)
             previous_end = max((i.end for i in items[:k] if i.kind in ("level", "percent")), default=0)
-            item.base_level = bool(BASE_LEVEL.search(text[previous_end:item.start]))
+            item.base_level = bool(BASE_LEVEL.search(before(text, item.start, min(item.start - previous_end, 200))))
             # "compared with 6,146 tons in August and 4,915 tons a year earlier": both are bases
             if previous is not None and previous.base_level and previous.end == previous_end \
                     and COORDINATED.match(text[previous.end:item.start]):
@@ -156,16 +157,20 @@ def _mark_bases(text: str, mentions: list[Mention], items: list[Item]) -> list[M
     the period of a base level ("from 4,725 tons in the same month in 2024"), which is its own."""
     marked = []
     for mention in mentions:
-        comparison = measures.COMPARISON.search(text[:mention.start])
+        window = before(text, mention.start)
+        comparison = measures.COMPARISON.search(window)
         is_base = mention.kind == "shift"
         if comparison and mention.kind != "date":
             word = comparison.group("word").lower()
-            after_figure = any(i.end <= comparison.start() for i in items)
+            after_figure = any(i.end <= mention.start - len(window) + comparison.start() for i in items)
             is_base = is_base or word not in measures.AFTER_FIGURE_ONLY or after_figure
         owner = None
         for item in items:
-            if item.base_level and item.end <= mention.start and BASE_GAP.match(text[item.end:mention.start]):
-                owner = item
+            if item.kind == "level" and item.end <= mention.start and BASE_GAP.match(text[item.end:mention.start]):
+                if item.base_level:
+                    owner = item
+                elif mention.kind == "shift":  # "(4,545 tonnes a year earlier)": a base by its period
+                    item.base_level, owner = True, item
         if owner is not None:
             is_base = True
         mention = replace(mention, base=True) if is_base else mention
@@ -403,7 +408,7 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
         period = item.period
 
         if item.kind == "level":
-            qualifier, hedge = qualifiers.qualifier_before(text[:item.start])
+            qualifier, hedge = qualifiers.qualifier_before(before(text, item.start))
             rule = "level: a tonnage" + (" stated as the base of a comparison" if item.base_level else "")
             made.append((item, _proposal(series_name, period, "level", item.figure.value, item.figure.unit, qualifier,
                                          evidence, rule, hedge, flags, shown)))
@@ -424,7 +429,7 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
             proposal = _percent(text, items, item, previous_change, series_name, period, lag, base_how, evidence,
                                 flags, shown)
             if proposal is None:
-                skip("a percentage with no direction: a share or a level, not a change", [item])
+                skip("a percentage with no direction, or the level of a share or a rate: not a change", [item])
                 continue
         else:
             proposal = _multiple(text, item, series_name, period, lag, base_how, evidence, flags, shown)
@@ -450,7 +455,8 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
 
 def _forecast(text: str, item: Item) -> bool:
     """A forecast word in the figure's clause, before it or after it."""
-    start = max((m.end() for m in GAP_BOUNDARY.finditer(text, 0, item.start)), default=0)
+    start = max((m.end() for m in GAP_BOUNDARY.finditer(text, max(0, item.start - 200), item.start)),
+                default=max(0, item.start - 200))
     after = GAP_BOUNDARY.search(text, item.end)
     end = after.start() if after else len(text)
     return bool(scope.FORECAST.search(text[start:item.start]) or scope.FORECAST.search(text[item.end:end]))
@@ -526,8 +532,11 @@ def _percent(text, items, item, previous_change, series_name, period, lag, base_
             sign, word = previous_change.sign, "the direction of the change before it"
     if sign == 0:
         return None
+    if not figure.signed and RATE_LEVEL.search(before(text, item.start, 40)) \
+            and not measures.DIRECTION_AFTER.match(after(text, item.end)):
+        return None  # "up from 8% in June", "slowed to 5%": the level of a share or a rate
     item.sign = sign
-    qualifier, hedge = qualifiers.qualifier_before(text[:item.start])
+    qualifier, hedge = qualifiers.qualifier_before(before(text, item.start))
     value = figure.value.lstrip("-")
     value = ("-" + value) if sign < 0 else value
     measure = "mom_pct" if lag == 1 else "yoy_pct"
@@ -537,7 +546,7 @@ def _percent(text, items, item, previous_change, series_name, period, lag, base_
 
 def _multiple(text, item, series_name, period, lag, base_how, evidence, flags, shown):
     multiple: measures.Multiple = item.figure
-    qualifier, hedge = qualifiers.qualifier_before(text[:item.start])
+    qualifier, hedge = qualifiers.qualifier_before(before(text, item.start))
     if multiple.hedge:
         hedge = re.sub(r"\s+", " ", multiple.hedge)
         qualifier = qualifiers.QUALIFIER_WORDS.get(hedge, "about")

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from .text import before as text_before
+
 EXPORT_CONTEXT = re.compile(
     r"\b(?:export\w*|shipments?|shipped|shipping|sales|sold|outbound|deliveries|delivered|importers?|buyers?"
     r"|destinations?|received|receiving|flows?|cargoes|customs)\b", re.IGNORECASE)
@@ -62,7 +64,7 @@ WORDS_BEFORE = 6  # how far back a word can make a figure something else
 
 def clause_before(text: str, start: int) -> str:
     """The text from the last clause boundary before `start` (at most WORDS_BEFORE words)."""
-    before = text[:start]
+    before = text_before(text, start)
     cut = 0
     for match in BOUNDARY.finditer(before):
         cut = match.end()
@@ -76,14 +78,14 @@ def not_export(text: str, start: int, end: int, unit: str) -> str:
     found = NOT_EXPORT.search(before)
     if found:
         return f"not an export figure: '{found.group(0)}' before it"
-    found = NOT_VOLUME.search(text[text.rfind(";", 0, start) + 1:start])  # the clause up to a ';'
+    found = NOT_VOLUME.search(text_before(text, start, 300).rsplit(";", 1)[-1])  # the clause up to a ';'
     if found:
         return f"not a volume: '{found.group(0)}' before it"
-    if unit in ("t", "kg") and CHANGE_IN_TONNES.search(text[:start]):
+    if unit in ("t", "kg") and CHANGE_IN_TONNES.search(text_before(text, start, 60)):
         return "a change in tonnes, not a level"
     if CHINA_IMPORTS.search(before):
         return "not an export figure: China's imports"
-    if unit == "%" and SHARE_AFTER.match(text[end:]):
+    if unit == "%" and SHARE_AFTER.match(text[end:end + 30]):
         return "a share ('% of'), not a change"
     return ""
 

@@ -15,6 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .text import Spans
+from .text import after as text_after
+from .text import before as text_before
+
 MAGNETS, RARE_EARTHS, OTHER = "magnets", "rare_earths", "other"
 
 # phrase (regex, case-insensitive) -> product; tried in this order, a span once read is not read again
@@ -73,6 +77,7 @@ _BOUND = re.compile(r"^(?:-bound|'s\s+(?:imports|purchases|share)\b|\s+imports\b
 _SUBJECT = re.compile(
     r"^(?:\s*,[^,]{0,40},)?\s+(?:also\s+|alone\s+|itself\s+)?"
     r"(?:(?:stood\s+out|led|ranked\s+\w+)\s+with\s+(?:imports|purchases|shipments|receipts)\b|(?:portion|volume|total)\b|"
+    r"(?:(?:with|at)\s+)?(?=(?:about|around|nearly|almost|some|just|over)?\s*[0-9][0-9,.]*\s*(?:metric\s+)?(?:tons|tonnes|t|mt|kg)\b)|"
     r"(?:received|receiving|imported|importing|bought|buying|took|taking|recorded|saw|got|absorbed|purchased|accounted"
     r"|ranked|topped|led|(?:was|were|became|remained|is|stayed)\s+(?:[\w-]+\s+){0,3}?(?:importer|buyer|destination|market"
     r"|recipient|customer|purchaser)s?))\b")
@@ -99,12 +104,12 @@ class Place:
 
 def products_in(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, product, phrase) of each product phrase, in text order."""
-    taken, found = [], []
+    taken, found = Spans(), []
     for pattern, product in _PRODUCTS:
         for match in pattern.finditer(text):
-            if any(match.start() < b and a < match.end() for a, b in taken):
+            if taken.overlaps(*match.span()):
                 continue
-            taken.append(match.span())
+            taken.add(*match.span())
             found.append((match.start(), match.end(), product, match.group(0)))
     return sorted(found)
 
@@ -114,7 +119,7 @@ def destinations_in(text: str) -> list[Place]:
     found = []
     for match in _COUNTRY.finditer(text):
         code = _CODES[int(match.lastgroup[1:])]
-        before, after = text[:match.start()], text[match.end():]
+        before, after = text_before(text, match.start()), text_after(text, match.end())
         if _TO.search(before):
             how = "exports to"
         elif _IMPORTS_BY.search(before) or _BOUND.match(after):
@@ -131,4 +136,4 @@ def destinations_in(text: str) -> list[Place]:
 
 def flow_bound(text: str, start: int, end: int) -> bool:
     """Whether the product phrase at text[start:end] names what is exported ("exports of X", "X exports")."""
-    return bool(FLOW_BEFORE.search(text[:start]) or FLOW_AFTER.match(text[end:]))
+    return bool(FLOW_BEFORE.search(text_before(text, start, 80)) or FLOW_AFTER.match(text_after(text, end, 80)))

@@ -8,6 +8,7 @@ a sentence never spans lines, so an unrelated headline never borrows a figure's 
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ ABBREVIATIONS = ("U.S.", "U.K.", "E.U.", "U.S.A.", "U.N.", "Jan.", "Feb.", "Mar.
 SENTENCE_STARTERS = ("The", "This", "That", "These", "Those", "It", "Its", "But", "However", "Yet", "While",
                      "Meanwhile", "Although", "In", "On", "Still", "Last", "China", "Chinese", "Exports", "Shipments",
                      "According", "Analysts", "Beijing", "A", "An", "And", "So", "Some", "Year-on-year")
+LOOK = 200   # how far a rule looks back or ahead of a figure: a sentence's worth, so no rule is quadratic
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
 
 
@@ -72,9 +74,9 @@ def _ends(line: str) -> list[int]:
     """Offsets in `line` just after each sentence end."""
     ends = []
     for match in _END.finditer(line):
-        before = line[:match.end()]
-        word = before.split()[-1] if before.split() else ""
-        following = line[match.end():].split()
+        before = line[max(0, match.end() - 40):match.end()].split()
+        word = before[-1] if before else ""
+        following = line[match.end():match.end() + 40].split()
         next_word = following[0].strip("\"'([") if following else ""
         if any(word.endswith(abbreviation) for abbreviation in ABBREVIATIONS) and next_word not in SENTENCE_STARTERS:
             continue
@@ -82,6 +84,35 @@ def _ends(line: str) -> list[int]:
             continue
         ends.append(match.end())
     return ends
+
+
+class Spans:
+    """Disjoint spans of a text already read by a rule (each rule claims only what overlaps none),
+    so an overlap is found in logarithmic time."""
+
+    def __init__(self, spans=()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in spans:
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end)     # the spans starting before `end`; the last ends latest
+        return k > 0 and self.ends[k - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        k = bisect.bisect_left(self.starts, start)
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
+
+
+def before(text: str, end: int, width: int = LOOK) -> str:
+    """The `width` characters before text[end] (the rules read backwards from a figure this far)."""
+    return text[max(0, end - width):end]
+
+
+def after(text: str, start: int, width: int = LOOK) -> str:
+    return text[start:start + width]
 
 
 def split(original: str) -> Article:
