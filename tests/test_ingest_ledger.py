@@ -20,6 +20,7 @@ from magnet_briefing.ingest import (
     source_id,
     write_proposal,
 )
+from magnet_briefing.ingest.command import accept_command, ingest_command
 from magnet_briefing.ingest.proposal_csv import source_path
 from magnet_briefing.ingest.session import ArticleError, guess_title, publication_date
 from magnet_briefing.ledger.load import LedgerError, load_ledger
@@ -202,3 +203,65 @@ def test_the_review_table_highlights_the_figure_and_lists_what_was_left_out():
     table = review_table(done.proposals, done.checks, done.skipped)
     assert "[[5,577 metric tons]]" in table and "corroborated by c08" in table
     assert "Not proposed (1 figure):" in table and "90%" in table
+
+
+# --- the commands, as cli.py will run them ------------------------------------------------------------
+
+def run(command, *args, **kwargs):
+    out, err = [], []
+    code = command(*args, say=out.append, warn=err.append, **kwargs)
+    return code, "\n".join(out), err
+
+
+def test_ingest_command_csv_prints_the_machine_columns_and_writes_nothing(ledger, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    code, out, err = run(ingest_command, str(article), "2025-08-20", data=str(ledger), fmt="csv")
+    assert code == 0 and not err
+    rows = list(csv.DictReader(out.splitlines()))
+    assert list(rows[0]) == ["series", "period", "measure", "value", "unit", "qualifier", "evidence", "note"]
+    assert [r["value"] for r in rows] == ["5577", "75", "1116"]
+    assert not (ledger / "proposed").exists()
+
+
+def test_ingest_command_reads_standard_input(ledger, monkeypatch):
+    import io
+    import sys
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ARTICLE.encode("utf-8"))))
+    code, out, _ = run(ingest_command, "-", "2025-08-20", data=str(ledger), fmt="csv")
+    assert code == 0 and "5577" in out
+
+
+def test_ingest_command_table_then_accept_command(ledger, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    code, out, _ = run(ingest_command, str(article), "2025-08-20", "Test Wire", data=str(ledger), color=False)
+    assert code == 0 and "[[5,577 metric tons]]" in out and "Nothing was written to the ledger" in out
+    proposal = ledger / "proposed" / "test-2025-08-20.csv"
+    code, out, err = run(accept_command, str(proposal), data=str(ledger))
+    assert code == 0 and "Accepted 3 claims (c40–c42)" in out and not err
+
+
+@pytest.mark.parametrize("published", ["2025-13-40", "August 2025"])
+def test_ingest_command_refuses_a_bad_date_in_one_line(tmp_path, published):
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    code, _, err = run(ingest_command, str(article), published, data=str(tmp_path))
+    assert code == 2 and len(err) == 1 and err[0].startswith("error: --published")
+
+
+def test_ingest_command_refuses_a_missing_or_binary_file_in_one_line(tmp_path):
+    code, _, err = run(ingest_command, str(tmp_path / "none.txt"), "2025-08-20", data=str(tmp_path))
+    assert code == 2 and len(err) == 1 and "cannot be read" in err[0]
+    binary = tmp_path / "page.pdf"
+    binary.write_bytes(b"%PDF-1.4\x00\xff\xfe")
+    code, _, err = run(ingest_command, str(binary), "2025-08-20", data=str(tmp_path))
+    assert code == 2 and len(err) == 1
+
+
+def test_accept_command_reports_a_bad_edit_in_one_line(ledger):
+    done = ingest_text(ARTICLE, "2025-08-20", "Test Wire", "Magnets in July", ledger_folder=ledger)
+    done.path.write_text(done.path.read_text(encoding="utf-8").replace("magnets/DE", "magnets/Germany"), encoding="utf-8")
+    code, _, err = run(accept_command, str(done.path), data=str(ledger))
+    assert code == 1 and len(err) == 1
+    assert err[0].endswith("nothing was written to the ledger") and ":4: series 'magnets/Germany'" in err[0]

@@ -14,7 +14,8 @@ before an analyst accepts them (it uses the ledger and the engine).
 - check.py       check_against_ledger(): corroboration and the engine's contradictions
 - accept.py      accept(): the proposal joins the ledger, validated and atomic; source ids
 - review.py      the review table the command prints
-- session.py     one ingest as the command runs it
+- session.py     one ingest as the command runs it: read the article, propose, check, write
+- command.py     the `ingest` and `accept` commands cli.py runs, one line per problem
 - score.py       precision and recall on the development set
 """
 from .accept import accept, next_claim_ids, source_id

@@ -84,10 +84,11 @@ def guess_title(text: str) -> str | None:
 
 def ingest_text(text: str, published: str, publisher: str = "", title: str = "", url: str = "",
                 ledger_folder: str | Path = "data", proposed_folder: str | Path | None = None,
-                write: bool = True, source_id: str = "") -> Ingested:
+                write: bool = True, source_id: str = "", check: bool = True) -> Ingested:
     """Propose the article's claims, check them against the ledger in `ledger_folder` and (with
     `write`) save them as <proposed_folder>/<source_id>.csv, by default data/proposed/.
-    `source_id`: the id to cite (default: the publisher's first word and the date, see accept.py)."""
+    `source_id`: the id to cite (default: the publisher's first word and the date, see accept.py);
+    `check`: run check_against_ledger (the engine), which the CSV output does not need."""
     day = publication_date(published)
     ledger_folder = Path(ledger_folder)
     ledger = load_ledger(ledger_folder) if (ledger_folder / "claims.csv").exists() else None
@@ -106,7 +107,7 @@ def ingest_text(text: str, published: str, publisher: str = "", title: str = "",
     source = {"source_id": sid, **source}
     found = extract(text, day)
     proposals = [replace(p, source_id=sid) for p in found.proposals]
-    checks = check_against_ledger(proposals, ledger, sid, published)
+    checks = check_against_ledger(proposals, ledger, sid, published) if check else []
     path = None
     if write:
         folder = Path(proposed_folder) if proposed_folder is not None else ledger_folder / "proposed"
