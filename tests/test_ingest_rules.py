@@ -523,3 +523,20 @@ def test_a_page_with_no_sentence_ends_is_read_in_linear_time():
     started = time.perf_counter()
     propose(page, AUG)
     assert time.perf_counter() - started < 3
+
+
+def test_times_higher_is_a_multiple():
+    p = one("Magnet shipments to the US in June were seven times higher than in May.", datetime.date(2025, 7, 20))
+    assert (p.series, p.measure, p.value) == ("magnets/US", "mom_ratio", "7")
+
+
+@pytest.mark.parametrize("sentence", ["China's EV exports rose 30% in June from May.",
+                                      "Export licence approvals for magnets rose 20% in June.",
+                                      "Exports of ferrite magnets rose 5% in June from May."])
+def test_other_goods_licences_and_ferrite_magnets_are_not_our_series(sentence):
+    assert rows(sentence, datetime.date(2025, 7, 20)) == set()
+
+
+def test_so_far_in_a_year():
+    p = one("Magnet exports so far in 2025 totalled 22,319 tons.", datetime.date(2025, 7, 20))
+    assert p.period == "2025-01..2025-06" and p.uncertain

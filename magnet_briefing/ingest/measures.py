@@ -67,7 +67,8 @@ MULTIPLES = [
         rf"(?:\b(?:rose|jumped|increased|grew|surged|soared|climbed|expanded|up)\s+(?:by\s+)?(?:(?:nearly|almost|about|roughly|more\s+than|over)\s+)?)"
         rf"(?P<n>[0-9]+(?:\.[0-9]+)?|{_NUMBER_WORD})\s*(?:times|x)\b", re.IGNORECASE)),
     ("N times", re.compile(
-        rf"\b(?:(?P<n>[0-9]+(?:\.[0-9]+)?|{_NUMBER_WORD})\s*(?:times|x)|(?P<twice>twice|double))\s+(?:the|its|their|that|as\s+(?:much|many|high|large)|volumes?|levels?|figures?|amounts?|totals?)\b",
+        rf"\b(?:(?P<n>[0-9]+(?:\.[0-9]+)?|{_NUMBER_WORD})\s*(?:times|x)|(?P<twice>twice|double))\s+(?:the|its|their|that|as\s+(?:much|many|high|large)"
+        rf"|volumes?|levels?|figures?|amounts?|totals?|higher|more|larger|greater|bigger)\b",
         re.IGNORECASE)),
 ]
 HALF = re.compile(

@@ -143,6 +143,8 @@ PATTERNS = [
     ("a quarter", rf"\bQ(?P<q>[1-4])(?:\s+(?P<year>{YEAR}))?\b", _quarters),
     ("year to date", r"\b(?:year[-\s]to[-\s]date|YTD|so\s+far\s+this\s+year|this\s+year\s+so\s+far|so\s+far\s+in\s+the\s+year)\b",
      lambda m: dict(kind="ytd")),
+    ("year to date", rf"\b(?:so\s+far\s+in\s+(?P<year>{YEAR})|in\s+(?P<year2>{YEAR})\s+so\s+far)\b",
+     lambda m: dict(kind="ytd", year=int(m.group("year") or m.group("year2")))),
     ("year to date", rf"\bin\s+the\s+year\s+(?:to|through|until)\s+(?P<m>{MONTH})",
      lambda m: dict(kind="ytd", last=month_number(m.group("m")))),
     ("the same period a year earlier",
@@ -151,7 +153,8 @@ PATTERNS = [
      _same_period),
     ("a year earlier", r"\b(?:(?:a|one)\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:previous|prior|preceding)\s+year|the\s+year\s+before|year[-\s]earlier)\b",
      lambda m: dict(kind="shift", shift=12)),
-    ("the month before", r"\b(?:a\s+month\s+(?:earlier|ago|before)|(?:the\s+)?(?:previous|prior|preceding)\s+month|the\s+month\s+before)\b",
+    ("the month before", r"\b(?:a\s+month\s+(?:earlier|ago|before)|(?:the\s+)?(?:previous|prior|preceding)\s+month|the\s+month\s+before"
+     r"|month[-\s]earlier)\b",
      lambda m: dict(kind="shift", shift=1)),
     ("a whole year", rf"\b(?:(?:for|in|during|throughout|over)\s+)?(?:all\s+of|the\s+whole\s+of|the\s+full\s+year(?:\s+of)?|full[-\s]year)\s+(?P<year>{YEAR})",
      lambda m: dict(kind="year", year=int(m.group("year")))),
@@ -255,6 +258,9 @@ def resolve(mention: Mention, published: int, figure_period: tuple[int, int] | N
         if mention.last is not None:
             end = latest(mention.last, published)
             return Resolved((_ordinal(end // 12, 1), end))
+        if year is not None and (latest_reported is None or latest_reported // 12 != year):  # "so far in 2025"
+            end = min(published - 1, _ordinal(year, 12))
+            return Resolved((_ordinal(year, 1), end), (f"year to date taken to end in {month_text(end)}",))
         if latest_reported is not None:
             return Resolved((_ordinal(latest_reported // 12, 1), latest_reported),
                             (f"year to date taken to end in {month_text(latest_reported)}, the latest month the article reports",))

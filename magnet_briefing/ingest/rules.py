@@ -333,7 +333,7 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
     elif scope.LIST.search(text):
         skip("a list of figures paired 'respectively' with a list of names")
         items = []
-    elif not products and scope.GENERAL_TRADE.search(text):
+    elif not products and (scope.GENERAL_TRADE.search(text) or scope.OTHER_GOODS.search(text)):
         skip("China's trade in general, no product named")
         items = []
         context.product = series.OTHER   # "However, this was slower than April's 8.1%" is about it too

@@ -49,11 +49,15 @@ NOT_EXPORT = re.compile(
     r"|process(?:es|ed|ing)?|mining|mined|mines?|quotas?|prices?|priced|costs?|rates?|interest|repo|inflation|GDP"
     r"|tariffs?|dut(?:y|ies)|levy|stocks?|index|yields?|bonds?|revenues?|profits?|earnings|margins?|valuation"
     r"|accounts?\s+for|accounting\s+for|accounted\s+for|holds?|controls?|dominat\w*|consumption|demand|investment"
-    r"|supply|supplies|of\s+(?:the\s+)?(?:world|global))\b", re.IGNORECASE)
+    r"|supply|supplies|of\s+(?:the\s+)?(?:world|global)|licen[cs]es?|approvals?|applications?|permits?)\b", re.IGNORECASE)
 CHINA_IMPORTS = re.compile(
     r"\b(?:China(?:'s)?|Chinese|Beijing(?:'s)?|its)\s+imports?\b|\bChina\s+imported\b|\bimports?\s+(?:of\s+[\w\s-]{0,30}?)?(?:into|to)\s+China\b"
     r"|\bimported\s+from\b|\bimports?\s+from\s+(?!China)", re.IGNORECASE)
 SHARE_AFTER = re.compile(r"^\s*(?:of\b|share\b|stake\b|market\s+share\b)", re.IGNORECASE)
+# other goods' trade, when the sentence names none of our products ("China's EV exports rose 30%")
+OTHER_GOODS = re.compile(r"\b(?:EVs?|cars?|vehicles?|autos?|steel|aluminium|aluminum|soybeans?|chips?|semiconductors?|solar|batter(?:y|ies)"
+                         r"|coal|oil|gas|LNG|gold|graphite|gallium|germanium|antimony|tungsten|garments?|textiles?|furniture|toys?"
+                         r"|electronics|machinery|phones?|smartphones?)\s+(?:exports|shipments|imports|sales)\b", re.IGNORECASE)
 GENERAL_TRADE = re.compile(r"\b(?:overall\s+exports|exports\s+overall|goods\s+exports|exports\s+of\s+goods|trade\s+surplus"
                            r"|trade\s+deficit|imports\s+and\s+exports|exports\s+and\s+imports)\b", re.IGNORECASE)
 EXPORTS_OF = re.compile(r"\b(?:exports|shipments|sales)\s+of\s+(?!(?:the|these|those|its|their|such|all|China|Chinese)\b)"

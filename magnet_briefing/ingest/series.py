@@ -23,7 +23,7 @@ MAGNETS, RARE_EARTHS, OTHER = "magnets", "rare_earths", "other"
 
 # phrase (regex, case-insensitive) -> product; tried in this order, a span once read is not read again
 PRODUCTS = [
-    (r"magnet(?:ic)?\s+(?:powders?|alloys?|materials?|scrap)", OTHER),
+    (r"magnet(?:ic)?\s+(?:powders?|alloys?|materials?|scrap)|(?:ferrite|alnico|non[-\s]rare[-\s]earth)\s+magnets?", OTHER),
     (r"(?:17|seventeen)\s+(?:types\s+of\s+|kinds\s+of\s+)?rare[-\s]earths?(?:\s+elements?)?"
      r"|(?:17|seventeen)[-\s](?:mineral|element|metal)s?\s+group|group\s+of\s+(?:17|seventeen)\s+(?:minerals|elements|metals)",
      RARE_EARTHS),
