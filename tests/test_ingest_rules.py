@@ -540,3 +540,68 @@ def test_other_goods_licences_and_ferrite_magnets_are_not_our_series(sentence):
 def test_so_far_in_a_year():
     p = one("Magnet exports so far in 2025 totalled 22,319 tons.", datetime.date(2025, 7, 20))
     assert p.period == "2025-01..2025-06" and p.uncertain
+
+
+def test_rare_earth_minerals_are_the_customs_total():
+    p = one("China's exports of rare earth minerals rose 6% in 2024, customs data showed.", datetime.date(2025, 1, 20))
+    assert (p.series, p.period, p.measure) == ("rare_earths/world", "2024-01..2024-12", "yoy_pct")
+
+
+def test_a_ranking_beside_a_base_figure_ranks_the_base():
+    found = rows("Rare earth exports in December rose 46.2% from November's 2,949.60 tonnes, a two-year low.",
+                 datetime.date(2023, 1, 13))
+    assert ("rare_earths/world", "2022-11", "level", "2949.60", "t", "exact") in found
+    assert ("rare_earths/world", "2022-11", "lowest_since", "2020-11", "month", "exact") in found
+
+
+def test_a_percentage_in_words():
+    p = one("China's rare earth exports rose by nearly six percent in 2024.", datetime.date(2025, 1, 14))
+    assert (p.value, p.qualifier, p.measure) == ("6", "nearly", "yoy_pct")
+
+
+def test_from_one_number_to_a_tonnage_shares_the_unit():
+    found = rows("In 2023, China exported 7.3% more rare earths than in the previous year: exports rose from 48,727 to "
+                 "52,306 tons.", datetime.date(2024, 1, 12))
+    assert ("rare_earths/world", "2022-01..2022-12", "level", "48727", "t", "exact") in found
+    assert ("rare_earths/world", "2023-01..2023-12", "level", "52306", "t", "exact") in found
+
+
+def test_the_following_month_is_the_month_after_the_one_named():
+    p = one("In April, Beijing imposed controls, and US-bound shipments of magnets plunged to less than 50 tonnes "
+            "the following month.", datetime.date(2025, 12, 21))
+    assert (p.series, p.period, p.value, p.qualifier) == ("magnets/US", "2025-05", "50", "under")
+
+
+def test_a_line_in_capitals_reads_as_words():
+    p = one("CHINA'S OCTOBER RARE EARTH MAGNET EXPORTS TO THE UNITED STATES RISE 56.1% FROM SEPTEMBER",
+            datetime.date(2025, 11, 21))
+    assert (p.series, p.period, p.measure, p.value) == ("magnets/US", "2025-10", "mom_pct", "56.1")
+    assert p.evidence.startswith("CHINA'S OCTOBER")   # the evidence stays as printed
+
+
+def test_a_year_to_date_compared_with_a_year_is_the_same_months_of_that_year():
+    text = "Magnet exports were 5,473 tons in October. Year-to-date exports total 45,290 tons, down 5.2% from 2024."
+    assert ("magnets/world", "2025-01..2025-10", "yoy_pct", "-5.2", "%", "exact") in rows(text, datetime.date(2025, 11, 21))
+
+
+def test_imports_are_not_exports_even_with_customs_data():
+    assert rows("China's rare earths imports in the first two months fell 18.6% from the previous year to 22,285 tons, "
+                "the customs data showed.", datetime.date(2024, 3, 7)) == set()
+
+
+def test_a_ranking_of_a_price_is_not_proposed():
+    assert rows("The average export price of rare earths dropped 39% to $8,818 per ton, the lowest level since 2017.",
+                datetime.date(2025, 3, 1)) == set()
+
+
+def test_the_month_in_a_determiner_phrase_points_back():
+    text = ("For December, outbound shipments of rare earths fell 20% from the month before to 4,392 tons.\n"
+            "The December volume was, however, 32% higher than 3,326 tons in the same month in 2024.")
+    found = rows(text, datetime.date(2026, 1, 14))
+    assert ("rare_earths/world", "2025-12", "yoy_pct", "32", "%", "exact") in found
+    assert ("rare_earths/world", "2024-12", "level", "3326", "t", "exact") in found
+
+
+def test_a_change_compared_with_an_earlier_change():
+    found = rows("Magnet exports in the first seven months fell 15%, down from 18.9% in the first half.")
+    assert ("magnets/world", "2025-01..2025-06", "yoy_pct", "-18.9", "%", "exact") in found

@@ -41,6 +41,17 @@ FIGURE = re.compile(
     rf"(?:\s*(?P<scale>{_SCALES})\b)?"
     rf"(?:\s*-?\s*(?P<ignored>{_IGNORED})\b|\s*(?P<unit>%)|\s*-?\s*(?P<unit_word>{_UNITS})(?![A-Za-z0-9]))",
     re.IGNORECASE)
+# "nearly six percent": a percentage in words
+NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                                              "eighty": 80, "ninety": 90}
+_TENS = "thirty|forty|fifty|sixty|seventy|eighty|ninety|twenty"
+WORD_PERCENT = re.compile(
+    rf"(?<![\w-])(?P<word>(?:{_TENS})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
+    rf"{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\s*(?:percent|per\s+cent)\b", re.IGNORECASE)
+# "rose from 48,727 to 52,306 tons": the first number takes the second's unit
+SHARED_UNIT = re.compile(rf"\bfrom\s+(?P<number>{_DIGITS})(?:\s*(?P<scale>{_SCALES})\b)?\s+(?:to|and)\s+$", re.IGNORECASE)
 # "18,9%": a decimal comma (a thousands separator is followed by three digits)
 DECIMAL_COMMA = re.compile(r"(?<![\w.,])([0-9]{1,3}),([0-9]{1,2})\s*(?:%|percent\b|per\s+cent\b)")
 # a sign counts only after a space, a bracket or the start: "2016-2024" is a span of years
@@ -96,6 +107,20 @@ def find_figures(text: str) -> list[Figure]:
         start = match.start() if sign or not match.group("sign") else match.start() + 1
         found.append(Figure(start, match.end(), value_text(match.group("number"), scale, negative),
                             unit, bool(sign), "" if unit == "%" or not sign else "a sign before a tonnage", sign == "+"))
+    for figure in list(found):
+        shared = SHARED_UNIT.search(text_before(text, figure.start, 60))
+        if shared and not figure.signed:
+            offset = figure.start - len(text_before(text, figure.start, 60))
+            start, end = offset + shared.start("number"), offset + shared.end("scale" if shared.group("scale") else "number")
+            scale = shared.group("scale") or (figure.value.partition("e")[2] and {"3": "thousand", "6": "million",
+                                                                                 "9": "billion"}[figure.value.partition("e")[2]])
+            found.append(Figure(start, end, value_text(shared.group("number"), scale or None), figure.unit, False,
+                                f"the unit of '{shared.group('number')}' is that of the figure after it"))
+    for match in WORD_PERCENT.finditer(text):
+        word = match.group("word").lower()
+        tens, _, unit = word.partition("-")
+        value = NUMBER_WORDS[tens] + (NUMBER_WORDS[unit] if unit else 0)
+        found.append(Figure(match.start(), match.end(), str(value), "%", False))
     for match in DECIMAL_COMMA.finditer(text):
         if not any(f.start <= match.start() < f.end for f in found):
             found.append(Figure(match.start(), match.end(), f"{match.group(1)}.{match.group(2)}", "%", False,

@@ -47,7 +47,7 @@ MODAL_MAY = re.compile(r"May\s+(?:be|see|have|not|also|continue|rise|fall|well|s
 class Mention:
     start: int
     end: int
-    kind: str      # month, range, ytd, year, shift, last_month, this_month, last_year, context, date, upto
+    kind: str      # month, range, ytd, year, shift, last_month, this_month, last_year, context, next, date, upto
     first: int | None = None      # first month number (1-12) of a month or a range
     last: int | None = None       # last month number of a range; the end of a year-to-date
     year: int | None = None       # the year written, if any
@@ -160,6 +160,7 @@ PATTERNS = [
      lambda m: dict(kind="year", year=int(m.group("year")))),
     ("a whole year", rf"\b(?P<year>{YEAR})\s+as\s+a\s+whole\b", lambda m: dict(kind="year", year=int(m.group("year")))),
     ("last month", r"\blast\s+month\b", lambda m: dict(kind="last_month")),
+    ("the following month", r"\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b", lambda m: dict(kind="next")),
     ("this month", r"\bthis\s+month\b", lambda m: dict(kind="this_month")),
     ("last year", r"\blast\s+year\b", lambda m: dict(kind="last_year")),
     ("this year", r"\bthis\s+year\b", lambda m: dict(kind="ytd")),
@@ -283,6 +284,11 @@ def resolve(mention: Mention, published: int, figure_period: tuple[int, int] | N
         return Resolved((published - 1, published - 1))
     if kind == "this_month":
         return Resolved((published, published), ("'this month' is the publication month; check it",))
+    if kind == "next":
+        if last_month_named is None:
+            return None
+        return Resolved((last_month_named + 1, last_month_named + 1),
+                        (f"'{mention.text}' taken as {month_text(last_month_named + 1)}, the month after the one named before",))
     if kind == "context":
         if last_month_named is None:
             return None

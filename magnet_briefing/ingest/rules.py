@@ -38,8 +38,8 @@ from .text import Article, Sentence, after, before, split
 
 ANAPHORA = re.compile(
     r"^(?:(?:however|but|and|although|though|still|yet|notably|meanwhile|also|that\s+said|even\s+so|in\s+addition|year[-\s]on[-\s]year"
-    r"|month[-\s]on[-\s]month)\b,?\s+)*(?:this|that|it|these|those|the\s+(?:figure|total|number|volume|amount|decline|drop|fall"
-    r"|increase|rise|gain|jump|surge|level|tonnage))\b|\b(?:this|that|the)\s+figure\b"
+    r"|month[-\s]on[-\s]month)\b,?\s+)*(?:this|that|it|these|those|the\s+(?:[\w-]+\s+)?(?:figure|total|number|volume|amount"
+    r"|decline|drop|fall|increase|rise|gain|jump|surge|level|tonnage|change|growth))\b|\b(?:this|that|the)\s+figure\b"
     r"|\b(?:it|this|that)\s+(?:also\s+)?(?:marks?|marked|represents?|represented|was|is|compares?|compared|reflects?"
     r"|reflected|means?|meant)\b", re.IGNORECASE)
 GAP_BOUNDARY = re.compile(r"[,;:()—–]|\s-\s|\b(?:and|while|whereas|but)\b")
@@ -49,8 +49,9 @@ ATTACHED_WORDS = 8          # a period this many words after a figure, with no b
 OF_PRODUCT = re.compile(r"^\s*of\s+(?:(?:the|these|those|its|China's)\s+)?$", re.IGNORECASE)
 # "from 4,725 tons", "than the 5,278 tonnes", "down from a seven-month high of 6,146 tons": a level as a comparison base
 BASE_LEVEL = re.compile(
-    r"\b(?:from|than|compar(?:ed|es|ing)\s+(?:with|to)|versus|vs\.?|against|double|twice|times|triple)\s+(?:(?:the|a|an)\s+)?"
-    r"(?:(?!(?:to|at|in|into|of|reach\w*|hit\w*|total\w*|stand\w*|stood)\b)[\w-]+\s+){0,3}?"
+    r"(?:\b(?:from|compar(?:ed|es|ing)\s+(?:with|to)|versus|vs\.?|against|double|twice|times|triple)|(?<!less\s)(?<!more\s)"
+    r"(?<!fewer\s)(?<!greater\s)(?<!rather\s)\bthan)\s+(?:(?:the|a|an)\s+)?"
+    r"(?:(?!(?:to|at|in|into|of|reach\w*|hit\w*|total\w*|stand\w*|stood)\b)[\w'’-]+\s+){0,3}?"
     r"(?:(?:high|low|peak|levels?|totals?|figures?|volumes?)\s+of\s+)?(?:(?:about|around|roughly|nearly|almost|some|just)\s+)?$",
     re.IGNORECASE)
 # what may stand between a base level and its period: "4,725 tons in the same month", "5,278 tons shipped in July"
@@ -58,8 +59,9 @@ BASE_GAP = re.compile(r"^\s*,?\s*(?:(?:exported|shipped|sold|recorded|seen|poste
                       r"(?:(?:in|during|for|of)\s+)?$", re.IGNORECASE)
 COORDINATED = re.compile(r"^(?:\s+(?:in|during|for)\s+[\w\s-]{1,30}?)?\s*(?:,\s*)?(?:and|or|,)\s+(?:(?:about|around|roughly|nearly|almost|some)\s+)?$",
                          re.IGNORECASE)
+APPOSITION = re.compile(r"^\s*[,—–-]\s*(?:(?:a|an|the|its|their)\s+)?$")
 RANKED_FIGURE = re.compile(r"^\s+of\s+(?:(?:about|around|roughly|nearly|almost|some|just)\s+)?$", re.IGNORECASE)
-OWN_PERIODS = ("month", "range", "ytd", "year", "last_month", "this_month", "last_year", "context", "upto")
+OWN_PERIODS = ("month", "range", "ytd", "year", "last_month", "this_month", "last_year", "context", "next", "upto")
 CUMULATIVE = re.compile(r"\b(?:cumulative(?:ly)?|so\s+far|year[-\s]to[-\s]date|in\s+total|in\s+all)\b", re.IGNORECASE)
 CHANGES = ("percent", "multiple")
 
@@ -81,6 +83,7 @@ class Item:
     base_guessed: bool = False
     period_from_context: bool = False
     two_months: str = ""                    # "between April and May": a change of the second on the first
+    base_of: object = None                  # a ranking of a base level: takes its period once known
     sign: int = 0
 
 
@@ -94,6 +97,7 @@ class Context:
     period: tuple[int, int] | None = None
     lag: int | None = None
     last_month_named: int | None = None
+    named_before: dict = field(default_factory=dict)   # this sentence's "that month": the month named before it
     latest_reported: int | None = None
     figure_sentence: int = -2
     figure_paragraph: int = -1
@@ -159,7 +163,7 @@ def _mark_bases(text: str, mentions: list[Mention], items: list[Item]) -> list[M
     for mention in mentions:
         window = before(text, mention.start)
         comparison = measures.COMPARISON.search(window)
-        is_base = mention.kind == "shift"
+        is_base = mention.kind == "shift" or (mention.kind == "year" and re.match(r"(?i:from|than|over)\b", mention.text))
         if comparison and mention.kind != "date":
             word = comparison.group("word").lower()
             after_figure = any(i.end <= mention.start - len(window) + comparison.start() for i in items)
@@ -211,7 +215,21 @@ def _own_mention(text: str, item: Item, mentions: list[Mention], items: list[Ite
 
 
 def _resolve(mention: Mention, pub: int, figure_period, context: Context):
-    return periods.resolve(mention, pub, figure_period, context.last_month_named, context.latest_reported)
+    named = context.named_before.get(mention.start, context.last_month_named)
+    return periods.resolve(mention, pub, figure_period, named, context.latest_reported)
+
+
+def _months_named_before(mentions: list[Mention], pub: int, context: Context) -> dict[int, int]:
+    """For "that month" and "the following month": the month named last before each, in this
+    sentence ("In April, ... plunged the following month") or before it."""
+    running, found = context.last_month_named, {}
+    for mention in mentions:
+        if mention.kind == "month" and not mention.base:
+            resolved = periods.resolve(mention, pub)
+            running = resolved.period[0] if resolved is not None else running
+        elif mention.kind in ("next", "context") and running is not None:
+            found[mention.start] = running
+    return found
 
 
 def _product(text: str, item: Item, found: list[tuple[int, int, str, str]], items: list[Item]) -> tuple[str | None, str]:
@@ -266,6 +284,10 @@ def _periods(text: str, items: list[Item], mentions: list[Mention], pub: int, co
                 and RANKED_FIGURE.match(text[item.end:items[k + 1].start]):
             item.period, item.period_flags = items[k + 1].period, items[k + 1].period_flags
             item.period_how = "the period of the figure it ranks"
+        # "from November's 2,949.60 tonnes, a two-year low": the level it stands beside
+        elif item.kind == "ranking" and k and items[k - 1].kind == "level" and items[k - 1].base_level \
+                and APPOSITION.match(text[items[k - 1].end:item.start]):
+            item.base_of = items[k - 1]
     before = context.period
     if before is not None and not anaphoric and context.latest_reported is not None:
         # a sentence that does not point back to the figure before speaks of the month the article
@@ -327,7 +349,7 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
     elif not (trade or series.destinations_in(text) or continues):
         skip("the sentence does not speak of exports")
         items = []
-    elif scope.IMPORT_WORDS.search(text) and not trade and not series.destinations_in(text):
+    elif scope.IMPORT_WORDS.search(text) and not scope.EXPORT_WORDS.search(text) and not series.destinations_in(text):
         skip("imports, not exports")
         items = []
     elif scope.LIST.search(text):
@@ -346,6 +368,7 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
         return
 
     places = series.destinations_in(text)
+    context.named_before = _months_named_before(mentions, pub, context)
     _periods(text, items, mentions, pub, context, anaphoric)
     _bases(text, items, mentions, measures.cues_in(text))
     made: list[tuple[Item, Proposal]] = []
@@ -353,7 +376,7 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
     for item in items:
         shown = _shown(article, sentence, item)
         unit = item.figure.unit if item.kind in ("level", "percent") else ""
-        why_not = scope.not_export(text, item.start, item.end, unit) if item.kind != "ranking" else ""
+        why_not = scope.not_export(text, item.start, item.end, unit)
         if not why_not and _forecast(text, item):
             why_not = "a forecast or a target, not a statistic"
         if why_not:
@@ -402,6 +425,9 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
                 continue
             flags.append(f"the base's period is not named: {period_text(item.period)} guessed from the comparison"
                          if lag else f"the base's period is not named: {period_text(item.period)}, the month before")
+        if item.kind == "ranking" and item.base_of is not None and item.base_of.period is not None:
+            item.period = item.base_of.period
+            flags = [f for f in flags if not f.startswith("period not named")]
         if item.period is None:
             skip("no period named and none before", [item])
             continue
@@ -491,8 +517,17 @@ def _lag(item: Item, period, previous_change: Item | None, anaphoric: bool, cont
         period = item.period = (context.latest_reported, context.latest_reported)
         flags[:] = [f for f in flags if not f.startswith("period not named")]
         flags.append(f"period not named in the sentence: {month_text(period[0])}, the month the article reports")
-    if isinstance(found, Mention):
+    if isinstance(found, Mention) and found.kind == "year":
+        # "down 5.2% from 2024" of a year to date: the same months of that year
+        shift = 12 * (period[0] // 12 - found.year)
+        if shift <= 0:
+            return f"compared with {found.year}, not a year before the period", ""
+        base = periods.Resolved((period[0] - shift, period[1] - shift))
+        if period[1] - period[0] != 11:
+            flags.append(f"'{found.text}' taken as the same months of {found.year}")
+    elif isinstance(found, Mention):
         base = _resolve(found, pub, period, context)
+    if isinstance(found, Mention):
         if base is None:
             return f"compared with '{found.text}', which cannot be dated", ""
         if base.period[1] - base.period[0] != period[1] - period[0]:
@@ -534,7 +569,10 @@ def _percent(text, items, item, previous_change, series_name, period, lag, base_
         return None
     if not figure.signed and RATE_LEVEL.search(before(text, item.start, 40)) \
             and not measures.DIRECTION_AFTER.match(after(text, item.end)):
-        return None  # "up from 8% in June", "slowed to 5%": the level of a share or a rate
+        if previous_change is None or not previous_change.sign:
+            return None  # "up from 8% in June", "slowed to 5%": the level of a share or a rate
+        # "a decline of 15%, down from 18.9% in the first half": the same kind of change, earlier
+        sign, word = previous_change.sign, "the sign of the change it is compared with"
     item.sign = sign
     qualifier, hedge = qualifiers.qualifier_before(before(text, item.start))
     value = figure.value.lstrip("-")

@@ -28,6 +28,7 @@ EXPORT_CONTEXT = re.compile(
     r"\b(?:export\w*|shipments?|shipped|shipping|sales|sold|outbound|deliveries|delivered|importers?|buyers?"
     r"|destinations?|received|receiving|flows?|cargoes|customs)\b", re.IGNORECASE)
 IMPORT_WORDS = re.compile(r"\bimport(?:s|ed)?\b", re.IGNORECASE)
+EXPORT_WORDS = re.compile(r"\b(?:export\w*|shipments?|shipped|sold|outbound|overseas\s+sales)\b", re.IGNORECASE)
 # the subject of a whole clause (up to a ';'): "the unit export price was $83.08/kg, an increase of 1.85%"
 NOT_VOLUME = re.compile(r"\b(?:prices?|priced|unit\s+value|values?|amount|worth|yuan|dollars|revenues?|turnover|average)\b|\$",
                         re.IGNORECASE)

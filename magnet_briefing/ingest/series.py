@@ -31,13 +31,14 @@ PRODUCTS = [
     (r"(?:seven|several|certain|some|specific|individual|controlled|critical|heavy|medium(?:[-\s]to[-\s]heavy)?|light)"
      r"\s+(?:[\w-]+\s+)?rare[-\s]earths?(?:\s+elements?)?", OTHER),
     (r"rare[-\s]earth(?:[-\s]related)?\s+(?:magnet\s+)?(?:products|oxides?|metals?|alloys?|compounds?|concentrates?|ores?"
-     r"|minerals?|salts?|materials?|carbonates?)|(?:permanent\s+)?magnetic\s+materials?", OTHER),
+     r"|salts?|materials?|carbonates?)|(?:permanent\s+)?magnetic\s+materials?", OTHER),
     (r"(?:samarium[-\s]cobalt|neodymium(?:[-\s]iron[-\s]boron)?|NdFeB|SmCo)\s+magnets?", MAGNETS),
     (r"NdFeB|neodymium[-\s]iron[-\s]boron", MAGNETS),
     (r"rare[-\s]earth\s+(?:permanent\s+)?magnets?", MAGNETS),
     (r"permanent\s+magnets?", MAGNETS),
     (r"magnets?", MAGNETS),
-    (r"rare[-\s]earths?(?:\s+elements?)?", RARE_EARTHS),
+    # Reuters' "rare earth minerals" and "rare earth elements" are the customs total of the 17
+    (r"rare[-\s]earths?(?:\s+(?:elements?|minerals?))?", RARE_EARTHS),
     (r"dysprosium|terbium|yttrium|samarium|neodymium|praseodymium|gadolinium|lutetium|scandium|lanthanum|cerium"
      r"|europium|holmium|erbium|thulium|ytterbium|gallium|germanium|antimony|graphite|tungsten|indium|bismuth"
      r"|tellurium|molybdenum|lithium|cobalt|nickel|steel|aluminium|aluminum|copper", OTHER),

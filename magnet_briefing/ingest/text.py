@@ -70,6 +70,23 @@ def normalise(original: str) -> tuple[str, tuple[int, ...]]:
     return "".join(chars), tuple(origin)
 
 
+# words an all-capitals line keeps in capitals when it is read as ordinary text
+ACRONYMS = {"US", "U.S.", "USA", "UK", "U.K.", "EU", "E.U.", "UAE", "GAC", "HS", "MT", "NDFEB", "YOY", "MOM", "H1", "H2",
+            "Q1", "Q2", "Q3", "Q4", "SMM", "REE", "REES"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z.'’]*")
+
+
+def _calm(line: str) -> str:
+    """A headline or wire flash in capitals ("CHINA'S OCTOBER RARE EARTH MAGNET EXPORTS TO THE UNITED
+    STATES RISE 56.1%") as ordinary capitalised words, so month and country names read; the same
+    length, character for character."""
+    letters = [ch for ch in line if ch.isalpha()]
+    if len(letters) < 12 or sum(ch.isupper() for ch in letters) < 0.9 * len(letters):
+        return line
+    return _WORD.sub(lambda m: m.group(0) if m.group(0).rstrip(".'’").upper() in ACRONYMS or m.group(0) in ACRONYMS
+                     else m.group(0)[0] + m.group(0)[1:].lower(), line)
+
+
 def _ends(line: str) -> list[int]:
     """Offsets in `line` just after each sentence end."""
     ends = []
@@ -117,6 +134,7 @@ def after(text: str, start: int, width: int = LOOK) -> str:
 
 def split(original: str) -> Article:
     text, origin = normalise(original)
+    text = "\n".join(_calm(line) for line in text.split("\n"))
     sentences, offset = [], 0
     for paragraph, line in enumerate(text.split("\n")):
         start = 0
