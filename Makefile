@@ -26,15 +26,31 @@ $(error FORCE: use FORCE=1 to rebuild every edition (or FORCE=0))
 endif
 endif
 FORCE_ARG := $(if $(and $(call given,FORCE),$(filter $(FORCE_WORDS),$(value FORCE))),--force)
-unexport MONTH DATA REPORTS FORCE
+DATA_ARG := $(if $(call given,DATA),--data $(call shell_word,DATA))
+INGEST_ARGS := --published $(call shell_word,PUBLISHED) $(if $(call given,PUBLISHER),--publisher $(call shell_word,PUBLISHER)) \
+	$(if $(call given,TITLE),--title $(call shell_word,TITLE)) $(if $(call given,URL),--url $(call shell_word,URL))
+ifneq ($(filter ingest,$(MAKECMDGOALS)),)
+ifeq ($(and $(call given,ARTICLE),$(call given,PUBLISHED)),)
+$(error make ingest needs ARTICLE=path/to/article.txt and PUBLISHED=YYYY-MM-DD (PUBLISHER=, TITLE=, URL= optional))
+endif
+endif
+ifneq ($(filter accept,$(MAKECMDGOALS)),)
+ifeq ($(call given,PROPOSAL),)
+$(error make accept needs PROPOSAL=data/proposed/<source_id>.csv)
+endif
+endif
+unexport MONTH DATA REPORTS FORCE ARTICLE PUBLISHED PUBLISHER TITLE URL PROPOSAL
 
-.PHONY: help setup report editions test check lint bench lab clean
+.PHONY: help setup report editions ingest accept test check lint bench lab clean
 
 help:
 	@echo "make report    set up .venv (first run only) and build the default edition into reports/<YYYY-MM>/"
 	@echo "               MONTH=YYYY-MM another month; DATA=folder another ledger; REPORTS=folder another output folder"
 	@echo "make editions  every month from control_start to the latest, each as of its day, rebuilding only those"
 	@echo "               whose claims, parameters or code changed (FORCE=1: all; DATA=, REPORTS= as above)"
+	@echo "make ingest    ARTICLE=article.txt PUBLISHED=YYYY-MM-DD [PUBLISHER=... TITLE=... URL=...]: propose the"
+	@echo "               article's figures as claims, checked against the ledger, in data/proposed/ (ledger untouched)"
+	@echo "make accept    PROPOSAL=data/proposed/<source_id>.csv: add the rows you kept, and the source, to the ledger"
 	@echo "make test      ruff and every test (about a minute and a half)"
 	@echo "make check     ruff and the quick tests, which start no kernel (about 10 s)"
 	@echo "make bench     the engine's scale and the publishing speed benchmarks"
@@ -59,6 +75,12 @@ report: $(STAMP)
 
 editions: $(STAMP)
 	@$(PY) -m magnet_briefing editions $(FOLDER_ARGS) $(FORCE_ARG)
+
+ingest: $(STAMP)
+	@$(PY) -m magnet_briefing ingest $(INGEST_ARGS) $(DATA_ARG) -- $(call shell_word,ARTICLE)
+
+accept: $(STAMP)
+	@$(PY) -m magnet_briefing accept $(DATA_ARG) -- $(call shell_word,PROPOSAL)
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check --quiet .

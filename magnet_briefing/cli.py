@@ -1,4 +1,5 @@
-"""Command line used by the Makefile: `report` builds one edition, `editions` builds them all.
+"""Command line used by the Makefile: `report` builds one edition, `editions` builds them all;
+`ingest` proposes claims from an article and `accept` adds the reviewed ones to the ledger.
 
 Whatever goes wrong, the user gets one line per problem and a non-zero exit, never a traceback:
 an unexpected error prints its one-line cause and leaves the traceback in a log under
@@ -182,6 +183,21 @@ def run_reconstruct(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_ingest(args: argparse.Namespace) -> int:
+    """An article's figures as proposed claims: the review table and data/proposed/<source_id>.csv,
+    or (--format csv) the proposal on stdout and nothing written."""
+    from .ingest.command import ingest_command
+
+    return ingest_command(args.file, args.published, publisher=args.publisher or "", title=args.title or "",
+                          url=args.url or "", fmt=args.format, data=args.data, say=say, warn=warn)
+
+
+def run_accept(args: argparse.Namespace) -> int:
+    from .ingest.command import accept_command
+
+    return accept_command(args.proposal, data=args.data, say=say, warn=warn)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m magnet_briefing",
                                      description="Monthly briefings on China's rare-earth magnet exports.")
@@ -198,6 +214,23 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_argument("--out", required=True, help="folder for monthly.csv and consistency.csv")
     engine.add_argument("--reports", default=str(REPORTS_ROOT), help=argparse.SUPPRESS)  # for the error log
     engine.set_defaults(run=run_reconstruct)
+    ingest = commands.add_parser("ingest", help="propose ledger claims from an article's text, checked against "
+                                                "the ledger (nothing is written to it)")
+    ingest.add_argument("file", metavar="FILE", help="the article as plain text (UTF-8), or - for standard input")
+    ingest.add_argument("--published", required=True, help="the article's publication date YYYY-MM-DD")
+    ingest.add_argument("--publisher", help="who published it (sources.csv's publisher)")
+    ingest.add_argument("--title", help="its headline (default: the text's first line)")
+    ingest.add_argument("--url", help="where it was read")
+    ingest.add_argument("--format", choices=("table", "csv"), default="table",
+                        help="table: the review table and data/proposed/<source_id>.csv (default); "
+                             "csv: the proposal on standard output, nothing written")
+    ingest.set_defaults(run=run_ingest)
+    accept = commands.add_parser("accept", help="append a reviewed proposal's rows and its source to the ledger")
+    accept.add_argument("proposal", metavar="PROPOSAL", help="data/proposed/<source_id>.csv, as the analyst left it")
+    accept.set_defaults(run=run_accept)
+    for command in (ingest, accept):
+        command.add_argument("--data", help="ledger folder with claims.csv and sources.csv (default: params.yaml's)")
+        command.add_argument("--reports", default=str(REPORTS_ROOT), help=argparse.SUPPRESS)  # for the error log
     for command in (report, editions):
         command.add_argument("--data", help="ledger folder with claims.csv and sources.csv")
         command.add_argument("--params", help=f"parameter file (default: {shown_path(PARAMS_FILE)})")
