@@ -5,20 +5,26 @@ Sentence by sentence, the rule modules find the figures (numbers.py), rankings a
 (qualifiers.py); scope.py leaves out what is not an export figure. This module puts them together:
 
 - a figure's period is the period named right after it ("75 percent in July"), else the last one
-  before it in the sentence ("in May, falling 52.9%"), else one later in the sentence that no other
-  change claims, else the period of the figure before (flagged). A period named as a comparison
-  ("from April", "a year earlier") is a base, not the figure's own period;
+  before it in the sentence ("in May, falling 52.9%"), else one later in the sentence across no
+  clause break or other change; a period named as a comparison ("from April", "a year earlier")
+  is a base, not the figure's own period. A sentence that names none takes the period of the
+  figure before when it points back to it ("This represents ...", "the figure", "That was"),
+  else the month the article reports (its latest month), else the month named before; all flagged;
 - a comparison base stated as its own figure ("up 15.8% from 4,725 tons in the same month in
-  2024", "down from 5,774 tons in September") is a level of the base period;
+  2024", "down from 5,774 tons in September", "(4,545 tonnes a year earlier)") is a level of the
+  base period (guessed from the comparison, and flagged, when the text names none);
 - a change's base is the nearest cue or comparison after it (before the next change), else one
   before it that the change before did not take; without one, the base of the change before it
-  in the sentence, or of the sentence it continues ("this", "the figure"), else month-on-month
-  for a month (flagged) and year-on-year for a range (the only change a range has);
-- a ranking "of" a figure ("a seven-month high of 6,146 tons in August") ranks that figure's period;
-- the product is the one named with the figure, else the product of the figure before (flagged);
-  other products are never proposed as magnets;
+  in the sentence, or of the sentence it points back to, else month-on-month for a month
+  (flagged) and year-on-year for a range (the only change a range has); a change "between April
+  and May" is May on April;
+- a ranking "of" a figure ("a seven-month high of 6,146 tons in August") or beside a base figure
+  ("from November's 2,949.60 tonnes, a two-year low") ranks that figure's period;
+- the product is the one named with the figure ("X tons of rare earth magnets", "magnet
+  exports"), else the product of the figure before (flagged); other products, and what follows
+  them, are never proposed as magnets;
 - the destination is a country in an export role near the figure, else that of the figure
-  before when the sentence points back to it ("This represents ..."), else world;
+  before when the sentence points back to it, else world; a region is no series;
 - a sentence with no export word counts when it continues a figure's sentence (the next sentence
   of the paragraph, or one that points back);
 - one row per figure and source: a figure stated twice (headline and body) is proposed once, from
@@ -342,27 +348,13 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
                  (context.figure_paragraph == sentence.paragraph or anaphoric)) or \
                 (anaphoric and (context.figure_paragraph == sentence.paragraph
                                 or context.figure_sentence >= sentence.index - 2))
-    unknown = scope.EXPORTS_OF.search(text)
-    trade = scope.speaks_of_trade(text)
-    if not items:
-        pass
-    elif not (trade or series.destinations_in(text) or continues):
-        skip("the sentence does not speak of exports")
+    reason = _not_about_our_exports(text, products, continues) if items else ""
+    if reason:
+        skip(reason)
         items = []
-    elif scope.IMPORT_WORDS.search(text) and not scope.EXPORT_WORDS.search(text) and not series.destinations_in(text):
-        skip("imports, not exports")
-        items = []
-    elif scope.LIST.search(text):
-        skip("a list of figures paired 'respectively' with a list of names")
-        items = []
-    elif not products and (scope.GENERAL_TRADE.search(text) or scope.OTHER_GOODS.search(text)):
-        skip("China's trade in general, no product named")
-        items = []
-        context.product = series.OTHER   # "However, this was slower than April's 8.1%" is about it too
-        context.figure_sentence, context.figure_paragraph = sentence.index, sentence.paragraph
-    elif unknown and not products and not re.match(r"rare|magnet|permanent|17|seventeen", unknown.group("what"), re.I):
-        skip(f"exports of '{unknown.group('what')}', not a product we track")
-        items = []
+        if reason.startswith("China's trade in general"):
+            context.product = series.OTHER   # "However, this was slower than April's 8.1%" is about it too
+            context.figure_sentence, context.figure_paragraph = sentence.index, sentence.paragraph
     if not items:
         _remember(text, mentions, products, pub, context)
         return
@@ -477,6 +469,22 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
         if singles:
             context.latest_reported = max(singles + ([context.latest_reported] if context.latest_reported else []))
     _remember(text, mentions, products, pub, context)
+
+
+def _not_about_our_exports(text: str, products, continues: bool) -> str:
+    """Why none of a sentence's figures is one of our export statistics (scope.py's sentence rules), or ''."""
+    if not (scope.speaks_of_trade(text) or series.destinations_in(text) or continues):
+        return "the sentence does not speak of exports"
+    if scope.IMPORT_WORDS.search(text) and not scope.EXPORT_WORDS.search(text) and not series.destinations_in(text):
+        return "imports, not exports"
+    if scope.LIST.search(text):
+        return "a list of figures paired 'respectively' with a list of names"
+    if not products and (scope.GENERAL_TRADE.search(text) or scope.OTHER_GOODS.search(text)):
+        return "China's trade in general, no product named"
+    unknown = scope.EXPORTS_OF.search(text)
+    if unknown and not products and not re.match(r"rare|magnet|permanent|17|seventeen", unknown.group("what"), re.I):
+        return f"exports of '{unknown.group('what')}', not a product we track"
+    return ""
 
 
 def _forecast(text: str, item: Item) -> bool:
