@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .rows import GROWTH, LEVEL, RANK, ClaimArrays, System
+from .rows import GROWTH, LEVEL, RANK, ClaimArrays, System, median_by, stated_months, typical_months
 
 ALPHA = 0.0025   # of a level, or of a ranking's ranked period
 BETA = 0.0025    # of a growth multiplier (1.05 = +5%): 0.25 percentage point
@@ -50,16 +50,11 @@ def reference_levels(system: System) -> np.ndarray:
     Medians of many statements, so that a wrong figure is not judged by its own size."""
     claims = system.claims
     series_of_column, _ = system.month_of_column()
-    level = np.flatnonzero((claims.measure == "level") & (claims.central > 0))
-    per_month = claims.central[level] / (claims.end[level] - claims.start[level] + 1)
-    typical = np.ones(len(claims.names))
-    if len(level):
-        medians = pd.Series(per_month).groupby(claims.series[level]).median()
-        typical[medians.index.to_numpy()] = medians.to_numpy()
+    fields = (claims.series, claims.measure, claims.central, claims.start, claims.end)
+    typical = typical_months(fields[0], len(claims.names), *fields[1:])
+    level, per_month = stated_months(*fields)
     columns = system.column(claims.series[level], (claims.start[level] + claims.end[level]) // 2)
-    by_column = pd.Series(per_month).groupby(columns).median()
-    stated = np.full(system.n_cols, np.nan)
-    stated[by_column.index.to_numpy()] = by_column.to_numpy()
+    stated = median_by(columns, per_month, system.n_cols)
     h = REFERENCE_HALF_WINDOW
     window = sliding_window_view(np.r_[np.full(h, np.nan), stated, np.full(h, np.nan)], 2 * h + 1)
     own = sliding_window_view(np.r_[np.full(h, -1), series_of_column, np.full(h, -1)], 2 * h + 1)

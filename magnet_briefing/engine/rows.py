@@ -64,16 +64,40 @@ class ClaimArrays:
         return ClaimArrays(names=[self.names[s] for s in present], **picked)
 
 
+def median_by(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Per key 0..size-1, the median of its values (NaN for a key with none)."""
+    order = np.lexsort((values, keys))
+    keys, values = keys[order], values[order]
+    starts = np.searchsorted(keys, np.arange(size))
+    count = np.searchsorted(keys, np.arange(size), side="right") - starts
+    if not len(values):
+        return np.full(size, np.nan)
+    low = values[np.clip(starts + (count - 1) // 2, 0, len(values) - 1)]
+    high = values[np.clip(starts + count // 2, 0, len(values) - 1)]
+    return np.where(count > 0, (low + high) / 2, np.nan)
+
+
+def stated_months(series: np.ndarray, measure: np.ndarray, central: np.ndarray, start: np.ndarray,
+                  end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The level claims stating tonnage (indices), and each one's mean month: a range level counts
+    as its total over its months."""
+    level = np.flatnonzero((measure == "level") & (central > 0))
+    return level, central[level] / (end[level] - start[level] + 1)
+
+
+def typical_months(series: np.ndarray, count: int, measure, central, start, end) -> np.ndarray:
+    """Per series, its median stated month (1 t for a series no level states): a median, so that
+    one wrong level does not move it."""
+    level, per_month = stated_months(series, measure, central, start, end)
+    typical = median_by(series[level], per_month, count)
+    return np.where(np.isfinite(typical), typical, 1.0)
+
+
 def _base_floors(series: np.ndarray, count: int, measure: np.ndarray, central: np.ndarray, start: np.ndarray,
                  end: np.ndarray, lag: np.ndarray) -> np.ndarray:
-    """Per claim: BASE_FLOOR_SHARE of its series' median stated month (a range level counts as its
-    mean month) for a growth claim, at least BASE_FLOOR_T; 0 for the others. A median, so that one
-    wrong level does not move it."""
-    level = np.flatnonzero((measure == "level") & (central > 0))
-    typical = np.ones(count)
-    if len(level):
-        medians = pd.Series(central[level] / (end[level] - start[level] + 1)).groupby(series[level]).median()
-        typical[medians.index.to_numpy()] = medians.to_numpy()
+    """Per claim: BASE_FLOOR_SHARE of its series' typical month for a growth claim, at least
+    BASE_FLOOR_T; 0 for the others."""
+    typical = typical_months(series, count, measure, central, start, end)
     return np.where(lag > 0, np.maximum(BASE_FLOOR_SHARE * typical[series], BASE_FLOOR_T), 0.0)
 
 

@@ -159,7 +159,7 @@ def consistency_table(ids: np.ndarray, status: np.ndarray, residual: np.ndarray,
     """consistency.csv: every claim (the arrays in ledger order), status codes as words."""
     table = pd.DataFrame({"claim_id": ids, "status": STATUSES[status], "residual": residual, "reason": reason},
                          columns=CONSISTENCY_COLUMNS)
-    table["residual"] = table["residual"].astype(float).round(3)
+    table["residual"] = table["residual"].astype(float).round(3) + 0.0   # no "-0.0"
     return table
 
 

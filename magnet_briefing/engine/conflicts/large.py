@@ -42,6 +42,13 @@ SURE_BEYOND = 50.0     # a candidate breaking its claim by this many allowances 
 HELD = 1e6             # the price, per allowance unit and weight, of breaking the candidate itself
 
 
+def _entries(matrix, lines: np.ndarray) -> np.ndarray:
+    """The indices of these rows of a CSR matrix (columns of a CSC one), all together."""
+    lines = np.asarray(lines, dtype=np.int64)
+    first, count = matrix.indptr[lines], matrix.indptr[lines + 1] - matrix.indptr[lines]
+    return matrix.indices[np.repeat(first - (np.cumsum(count) - count), count) + np.arange(count.sum())]
+
+
 def _one_sided(problem: Problem):
     """Each row as one or two one-sided rows (a row bounded on both sides gives two): (rows, side),
     side +1 for a lower bound, -1 for an upper one."""
@@ -89,13 +96,10 @@ class Checks:
         self._seen: dict = {}   # each candidate's months, and all its checks reach
 
     def months_of(self, rows: np.ndarray) -> np.ndarray:
-        matrix = self.by_row
-        return np.unique(np.concatenate([matrix.indices[matrix.indptr[r]:matrix.indptr[r + 1]] for r in rows])) \
-            if len(rows) else np.zeros(0, dtype=np.int32)
+        return np.unique(_entries(self.by_row, rows))
 
     def rows_on(self, months: np.ndarray) -> np.ndarray:
-        matrix = self.by_month
-        return np.unique(np.concatenate([matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]] for j in months]))
+        return np.unique(_entries(self.by_month, months))
 
     def touched_by(self, k: int, claims: np.ndarray, months: np.ndarray) -> bool:
         """Whether a check of candidate k (even a wider one) involves any of these claims or months."""

@@ -15,7 +15,7 @@ from scipy import sparse
 
 from ..allowance import reference_levels, row_scales
 from ..lp import IntervalLP
-from ..rows import BASE, ClaimArrays, System, columns_in, part_of
+from ..rows import BASE, ClaimArrays, System, part_of
 
 
 @dataclass
@@ -29,7 +29,6 @@ class Problem:
     hard: np.ndarray            # per row: never broken on its own (a base row, a row never dropped)
     scale: np.ndarray | None    # per row: one allowance in the row's units (the elastic LP's unit of slack)
     pairs: np.ndarray           # (p, 2) local claims that cannot both hold (disagreeing_pairs): a conflict no LP need find
-    months: np.ndarray          # the group's columns in the system
 
     @property
     def m(self) -> int:
@@ -82,19 +81,22 @@ def disagreeing_pairs(claims: ClaimArrays, index: np.ndarray, lo: np.ndarray, hi
 
 
 def holds_as_stated(system: System, claims: np.ndarray) -> bool:
-    """Whether these claims' rows can all hold as stated."""
-    part = part_of(system, claims, named=False)
-    return IntervalLP.from_csr(part.matrix, part.row_lo, part.row_hi).feasible()
+    """Whether these claims' rows (taken from the system, where each claim's rows are together)
+    can all hold as stated."""
+    first = np.searchsorted(system.row_claim, claims)
+    count = np.searchsorted(system.row_claim, claims, side="right") - first
+    rows = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(count.sum())
+    return IntervalLP.from_csr(_local([system.matrix[rows]]), system.row_lo[rows], system.row_hi[rows]).feasible()
 
 
-def _local(parts: list[System]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """The parts' rows stacked over the months they touch, numbered 0..n-1; and those months."""
-    stacked = sparse.vstack([p.matrix for p in parts], format="csr")
+def _local(matrices: list[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """The rows stacked over the months they touch, numbered 0..n-1."""
+    stacked = sparse.vstack(matrices, format="csr")
     months = np.unique(stacked.indices)
     local = np.full(stacked.shape[1], -1)
     local[months] = np.arange(len(months))
     return sparse.csr_matrix((stacked.data, local[stacked.indices], stacked.indptr),
-                             shape=(stacked.shape[0], len(months))), months
+                             shape=(stacked.shape[0], len(months)))
 
 
 def _widened(arrays: ClaimArrays, widen: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,18 +109,18 @@ def removal_problem(system: System, claims: np.ndarray, widen: np.ndarray, weigh
     """The claims (indices into system.claims, in content order) with their widened rows;
     `scaled` adds the row scales the elastic LP needs."""
     widened = part_of(system, claims, widen, named=False)
-    matrix, months = _local([widened])
+    matrix = _local([widened.matrix])
     scale = row_scales(widened, reference_levels(widened)) if scaled else None   # levels from the stated figures
     pairs = disagreeing_pairs(system.claims, claims, *_widened(system.claims, widen, claims))
     return Problem(claims, weight[claims], matrix, widened.row_lo, widened.row_hi, widened.row_claim,
-                   widened.row_kind == BASE, scale, pairs, columns_in(widened, system)[months])
+                   widened.row_kind == BASE, scale, pairs)
 
 
 def relaxation_problem(system: System, kept: np.ndarray, widen: np.ndarray, weight: np.ndarray,
                        scaled: bool = False) -> Problem:
     """The kept claims' stated rows (removing a claim drops them) and their widened rows (never dropped)."""
     stated, widened = part_of(system, kept, named=False), part_of(system, kept, widen, named=False)
-    matrix, months = _local([stated, widened])
+    matrix = _local([stated.matrix, widened.matrix])
     never = np.full(len(widened.row_claim), -1)
     scale = None
     if scaled:
@@ -126,4 +128,4 @@ def relaxation_problem(system: System, kept: np.ndarray, widen: np.ndarray, weig
     pairs = disagreeing_pairs(system.claims, kept, system.claims.lo[kept], system.claims.hi[kept])
     return Problem(kept, weight[kept], matrix, np.r_[stated.row_lo, widened.row_lo], np.r_[stated.row_hi, widened.row_hi],
                    np.r_[stated.row_claim, never], np.r_[stated.row_kind == BASE, np.ones(len(never), dtype=bool)],
-                   scale, pairs, columns_in(stated, system)[months])
+                   scale, pairs)

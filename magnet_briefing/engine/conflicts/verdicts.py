@@ -34,7 +34,7 @@ STATUSES = np.array(["consistent", "spread", "inconsistent", "disputed"], dtype=
 EXACT_MAX_CLAIMS = 400
 MAX_REMOVALS_READ = 8     # least-weight removals read per group
 MAX_HELD_READ = 8         # claims held to their digits per removal
-CLAIMS_PER_TASK = 20_000   # groups are handed to workers in tasks of about this many claims
+CLAIMS_PER_TASK = 8_000   # groups are handed to workers in tasks of about this many claims
 
 
 @dataclass(frozen=True)
