@@ -605,3 +605,12 @@ def test_the_month_in_a_determiner_phrase_points_back():
 def test_a_change_compared_with_an_earlier_change():
     found = rows("Magnet exports in the first seven months fell 15%, down from 18.9% in the first half.")
     assert ("magnets/world", "2025-01..2025-06", "yoy_pct", "-18.9", "%", "exact") in found
+
+
+def test_a_country_in_second_place_and_its_imports():
+    text = ("Germany was the world's largest importer of Chinese permanent magnets in July, with 1,116 tonnes. "
+            "The United States was in second place, with the 619 tonnes it bought in July. "
+            "Its imports were up 76 per cent from June.")
+    found = rows(text)
+    assert {("magnets/DE", "level", "1116"), ("magnets/US", "level", "619"), ("magnets/US", "mom_pct", "76")} == \
+        {(r[0], r[2], r[3]) for r in found}

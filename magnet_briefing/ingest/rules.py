@@ -44,7 +44,7 @@ from .text import Article, Sentence, after, before, split
 
 ANAPHORA = re.compile(
     r"^(?:(?:however|but|and|although|though|still|yet|notably|meanwhile|also|that\s+said|even\s+so|in\s+addition|year[-\s]on[-\s]year"
-    r"|month[-\s]on[-\s]month)\b,?\s+)*(?:this|that|it|these|those|the\s+(?:[\w-]+\s+)?(?:figure|total|number|volume|amount"
+    r"|month[-\s]on[-\s]month)\b,?\s+)*(?:this|that|it|its|their|these|those|the\s+(?:[\w-]+\s+)?(?:figure|total|number|volume|amount"
     r"|decline|drop|fall|increase|rise|gain|jump|surge|level|tonnage|change|growth))\b|\b(?:this|that|the)\s+figure\b"
     r"|\b(?:it|this|that)\s+(?:also\s+)?(?:marks?|marked|represents?|represented|was|is|compares?|compared|reflects?"
     r"|reflected|means?|meant)\b", re.IGNORECASE)
@@ -348,7 +348,9 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
                  (context.figure_paragraph == sentence.paragraph or anaphoric)) or \
                 (anaphoric and (context.figure_paragraph == sentence.paragraph
                                 or context.figure_sentence >= sentence.index - 2))
-    reason = _not_about_our_exports(text, products, continues) if items else ""
+    # "Its imports were up 76%": a destination's imports, pointing back to it
+    their_imports = anaphoric and context.destination not in ("world", "")
+    reason = _not_about_our_exports(text, products, continues, their_imports) if items else ""
     if reason:
         skip(reason)
         items = []
@@ -471,11 +473,12 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
     _remember(text, mentions, products, pub, context)
 
 
-def _not_about_our_exports(text: str, products, continues: bool) -> str:
+def _not_about_our_exports(text: str, products, continues: bool, their_imports: bool = False) -> str:
     """Why none of a sentence's figures is one of our export statistics (scope.py's sentence rules), or ''."""
     if not (scope.speaks_of_trade(text) or series.destinations_in(text) or continues):
         return "the sentence does not speak of exports"
-    if scope.IMPORT_WORDS.search(text) and not scope.EXPORT_WORDS.search(text) and not series.destinations_in(text):
+    if scope.IMPORT_WORDS.search(text) and not scope.EXPORT_WORDS.search(text) and not series.destinations_in(text) \
+            and not their_imports:
         return "imports, not exports"
     if scope.LIST.search(text):
         return "a list of figures paired 'respectively' with a list of names"

@@ -52,7 +52,7 @@ NOT_EXPORT = re.compile(
     r"|accounts?\s+for|accounting\s+for|accounted\s+for|holds?|controls?|dominat\w*|consumption|demand|investment"
     r"|supply|supplies|of\s+(?:the\s+)?(?:world|global)|licen[cs]es?|approvals?|applications?|permits?)\b", re.IGNORECASE)
 CHINA_IMPORTS = re.compile(
-    r"\b(?:China(?:'s)?|Chinese|Beijing(?:'s)?|its)\s+imports?\b|\bChina\s+imported\b|\bimports?\s+(?:of\s+[\w\s-]{0,30}?)?(?:into|to)\s+China\b"
+    r"\b(?:China(?:'s)?|Chinese|Beijing(?:'s)?)\s+imports?\b|\bChina\s+imported\b|\bimports?\s+(?:of\s+[\w\s-]{0,30}?)?(?:into|to)\s+China\b"
     r"|\bimported\s+from\b|\bimports?\s+from\s+(?!China)", re.IGNORECASE)
 SHARE_AFTER = re.compile(r"^\s*(?:of\b|share\b|stake\b|market\s+share\b)", re.IGNORECASE)
 # other goods' trade, when the sentence names none of our products ("China's EV exports rose 30%")

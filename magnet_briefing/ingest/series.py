@@ -80,8 +80,8 @@ _SUBJECT = re.compile(
     r"(?:(?:stood\s+out|led|ranked\s+\w+)\s+with\s+(?:imports|purchases|shipments|receipts)\b|(?:portion|volume|total)\b|"
     r"(?:(?:with|at)\s+)?(?=(?:about|around|nearly|almost|some|just|over)?\s*[0-9][0-9,.]*\s*(?:metric\s+)?(?:tons|tonnes|t|mt|kg)\b)|"
     r"(?:received|receiving|imported|importing|bought|buying|took|taking|recorded|saw|got|absorbed|purchased|accounted"
-    r"|ranked|topped|led|(?:was|were|became|remained|is|stayed)\s+(?:[\w-]+\s+){0,3}?(?:importer|buyer|destination|market"
-    r"|recipient|customer|purchaser)s?))\b")
+    r"|ranked|topped|led|(?:was|were|became|remained|is|stayed)\s+(?:[\w'-]+\s+){0,3}?(?:importer|buyer|destination|market"
+    r"|recipient|customer|purchaser)s?|(?:was|came|ranked|stood)\s+(?:in\s+)?(?:first|second|third|fourth|fifth)(?:\s+place)?))\b")
 # destinations that are not one country: a figure for them is not a series the ledger holds
 REGIONS = re.compile(r"\b(?:to|for|into)\s+(?:the\s+)?(?:Asia|Europe|Africa|North\s+America|South\s+America|Latin\s+America"
                      r"|Oceania|(?:the\s+)?Middle\s+East|Southeast\s+Asia|ASEAN|region|other\s+(?:countries|destinations|markets))\b"
