@@ -22,7 +22,7 @@ from .conflicts.verdicts import DISPUTED, EXACT_MAX_CLAIMS, INCONSISTENT, SPREAD
 from .content import twin_codes
 from .implied import Implied
 from .readings import Hull, fit_part
-from .rows import System
+from .rows import System, widened_intervals
 from .scale_out import available_workers, solve_each
 
 PARTNERS_NAMED = 3
@@ -56,6 +56,7 @@ class Explainer:
                  hull: Hull | None, widen: np.ndarray):
         self.system, self.claims, self.verdicts = system, system.claims, verdicts
         self.hull, self.widen = hull, widen
+        self.wide_lo, self.wide_hi = widened_intervals(self.claims, widen)
         self.text = {column: ledger[column].to_numpy(dtype=object)[order]
                      for column in ("period", "value_text", "unit")}
         self.index = pd.Index(self.claims.ids)
@@ -110,7 +111,7 @@ class Explainer:
         return system.column(np.full(len(months), series), months)
 
     def _widened(self, k: int) -> tuple[float, float]:
-        return self.claims.lo[k] - self.widen[k], self.claims.hi[k] + self.widen[k]
+        return self.wide_lo[k], self.wide_hi[k]
 
     def implied(self, k: int, fit: Implied, tight: bool | None = False) -> tuple[str, bool]:
         """What `fit` implies for claim k's quantity, as 'the other claims (...) put it at ...':

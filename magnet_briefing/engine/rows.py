@@ -185,6 +185,15 @@ def series_windows(arrays: ClaimArrays) -> tuple[np.ndarray, np.ndarray]:
     return first, last
 
 
+def widened_intervals(arrays: ClaimArrays, widen: np.ndarray, index=slice(None)) -> tuple[np.ndarray, np.ndarray]:
+    """The claims' intervals (of claims `index` only, if given) moved out by their allowances (per
+    claim), never below zero (tonnes and growth multipliers are not negative); a ranking's, which
+    has none, unchanged."""
+    lo, hi, numeric, widen = arrays.lo[index], arrays.hi[index], ~arrays.rank[index], widen[index]
+    return (np.where(numeric, np.maximum(lo - widen, 0.0), lo),
+            np.where(numeric & np.isfinite(hi), hi + widen, hi))
+
+
 def _rank_counts(arrays: ClaimArrays, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rankings (claim indices) and how many rows each has: one per earlier period inside the window."""
     k = np.flatnonzero(arrays.rank)
@@ -222,11 +231,7 @@ def build_system(claims: pd.DataFrame | ClaimArrays, widen: np.ndarray | None = 
         n_months = (last - first + 1) if len(first) else np.zeros(0, dtype=np.int64)
     else:
         first, n_months = (np.asarray(v, dtype=np.int64) for v in window)
-    lo, hi = arrays.lo, arrays.hi
-    if widen is not None:
-        numeric = ~arrays.rank
-        lo = np.where(numeric, np.maximum(lo - widen, 0.0), lo)
-        hi = np.where(numeric & np.isfinite(hi), hi + widen, hi)
+    lo, hi = (arrays.lo, arrays.hi) if widen is None else widened_intervals(arrays, widen)
     offset = np.r_[0, np.cumsum(n_months)][:-1].astype(np.int64)
     length = arrays.end - arrays.start + 1
     lev = np.flatnonzero(arrays.measure == "level")

@@ -15,7 +15,7 @@ from scipy import sparse
 
 from ..allowance import reference_levels, row_scales
 from ..lp import IntervalLP
-from ..rows import BASE, ClaimArrays, System, part_of
+from ..rows import BASE, ClaimArrays, System, part_of, widened_intervals
 
 
 @dataclass
@@ -99,11 +99,6 @@ def _local(matrices: list[sparse.csr_matrix]) -> sparse.csr_matrix:
                              shape=(stacked.shape[0], len(months)))
 
 
-def _widened(arrays: ClaimArrays, widen: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lo, hi = arrays.lo[index], arrays.hi[index]
-    return np.maximum(lo - widen[index], 0.0), np.where(np.isfinite(hi), hi + widen[index], hi)
-
-
 def removal_problem(system: System, claims: np.ndarray, widen: np.ndarray, weight: np.ndarray,
                     scaled: bool = False) -> Problem:
     """The claims (indices into system.claims, in content order) with their widened rows;
@@ -111,7 +106,7 @@ def removal_problem(system: System, claims: np.ndarray, widen: np.ndarray, weigh
     widened = part_of(system, claims, widen, named=False)
     matrix = _local([widened.matrix])
     scale = row_scales(widened, reference_levels(widened)) if scaled else None   # levels from the stated figures
-    pairs = disagreeing_pairs(system.claims, claims, *_widened(system.claims, widen, claims))
+    pairs = disagreeing_pairs(system.claims, claims, *widened_intervals(system.claims, widen, claims))
     return Problem(claims, weight[claims], matrix, widened.row_lo, widened.row_hi, widened.row_claim,
                    widened.row_kind == BASE, scale, pairs)
 
