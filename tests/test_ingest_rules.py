@@ -614,3 +614,55 @@ def test_a_country_in_second_place_and_its_imports():
     found = rows(text)
     assert {("magnets/DE", "level", "1116"), ("magnets/US", "level", "619"), ("magnets/US", "mom_pct", "76")} == \
         {(r[0], r[2], r[3]) for r in found}
+
+
+def test_a_destinations_change_without_a_base_takes_the_base_of_the_figure_before():
+    text = ("China's total rare earth magnet exports in September increased by 17.5% year-on-year to 5,773 tons.\n"
+            "By destination country, exports to Germany grew by 27.9% to 1,288 tons. South Korea, the second largest, "
+            "saw an 84.5% increase to 854 tons, while Vietnam, ranking third, increased by 18.3% to 456 tons.")
+    found = rows(text, datetime.date(2025, 10, 21))
+    for series_name, value in (("magnets/DE", "27.9"), ("magnets/KR", "84.5"), ("magnets/VN", "18.3")):
+        assert (series_name, "2025-09", "yoy_pct", value, "%", "exact") in found
+
+
+def test_the_largest_recipient_was_a_country_and_figures_in_brackets():
+    text = ("China's magnet exports rose 17.5% year-on-year in September. The largest recipient of Chinese magnets was "
+            "Germany – 1,288 tonnes. The second was South Korea (854 tons, +84.5%).")
+    found = rows(text, datetime.date(2025, 10, 25))
+    assert ("magnets/DE", "2025-09", "level", "1288", "t", "exact") in found
+    assert ("magnets/KR", "2025-09", "level", "854", "t", "exact") in found
+
+
+def test_exports_to_china_and_imports_from_a_supplier_are_not_chinas_exports():
+    assert rows("U.S. concentrate exports to China dropped from 1,073 tons in May.", datetime.date(2025, 7, 25)) == set()
+    assert rows("Magnet exports rose in December. Meanwhile, imports from Myanmar, a key supplier, fell by 10 percent.",
+                datetime.date(2025, 1, 14)) == set()
+
+
+def test_a_monthly_figure_over_a_year_is_not_that_years_level_and_it_points_back():
+    text = ("In 2024, monthly exports of magnets to the US regularly exceeded 400 tons. "
+            "In May 2025, however, it fell to just 46 tons. In July, these exports bounced back to 620 tonnes "
+            "to fall again in August to 589 tonnes.")
+    found = rows(text, datetime.date(2025, 10, 25))
+    assert {(r[0], r[1], r[3]) for r in found} == {("magnets/US", "2025-05", "46"), ("magnets/US", "2025-07", "620"),
+                                                  ("magnets/US", "2025-08", "589")}
+
+
+def test_a_change_from_a_month_with_no_period_is_the_month_after():
+    found = rows("As per customs, magnet exports soared nearly 75% from June, attaining 5,577 metric tons, the maximum "
+                 "monthly figure since January 2025.", datetime.date(2025, 8, 21))
+    assert ("magnets/world", "2025-07", "mom_pct", "75", "%", "nearly") in found
+    assert ("magnets/world", "2025-07", "highest_since", "2025-01", "month", "exact") in found
+
+
+def test_repms_and_other_separation_products():
+    found = rows("H1 2025 exports included 32,000 tons of RE separation products (+11.3%) and 22,000 tons of REPMs (–19%).",
+                 datetime.date(2025, 7, 25))
+    assert found == {("magnets/world", "2025-01..2025-06", "level", "22000", "t", "exact"),
+                     ("magnets/world", "2025-01..2025-06", "yoy_pct", "-19", "%", "exact")}
+
+
+def test_the_same_period_after_a_year_to_date_is_that_range():
+    text = ("China has exported 27,897 metric tons of rare earth magnets from January to July 2025. "
+            "Though, still down 15% from the same period in 2024, the gap is closing.")
+    assert ("magnets/world", "2025-01..2025-07", "yoy_pct", "-15", "%", "exact") in rows(text)

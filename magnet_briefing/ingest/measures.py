@@ -27,7 +27,7 @@ from .periods import MONTH, WORD_NUMBERS, YEAR, month_number
 UP = (r"rose|risen|rise|rises|rising|increased|increase|increases|increasing|grew|grown|grow|grows|growth|growing"
       r"|gained|gain|gains|jumped|jump|jumps|jumping|surged|surge|surges|surging|soared|soar|soaring|climbed|climb"
       r"|climbing|rebounded|rebound|recovered|advanced|up|higher|more|above|exceeded|exceeding|exceeds|expanded"
-      r"|expansion|spiked|spike|leapt|leaped|leap|rallied|added|boosted|accelerated|increment|upswing|hike|uptick")
+      r"|expansion|spiked|spike|leapt|leaped|leap|rallied|added|boosted|accelerated|increment|upswing|hike|uptick|upsurge|upturn|bounced|soared")
 DOWN = (r"fell|fall|falls|falling|fallen|dropped|drop|drops|dropping|declined|decline|declines|declining|decreased"
         r"|decrease|decreases|decreasing|plunged|plunge|plunges|plunging|plummeted|plummet|slumped|slump|slumping"
         r"|tumbled|tumble|sank|sink|slid|slide|sliding|dipped|dip|shrank|shrink|shrinking|contracted|contraction"
@@ -41,7 +41,7 @@ DIRECTION_AFTER = re.compile(rf"^{BETWEEN}\s+(?:(?P<up>{UP})|(?P<down>{DOWN}))\b
 # cue word -> months back (1 = on the previous month, 12 = on a year earlier)
 CUES = [
     (r"year[-\s]on[-\s]year|year[-\s]over[-\s]year|on[-\s]year|on\s+the\s+year|y/y|yoy|y-o-y|annual(?:ly)?"
-     r"|on\s+an\s+(?:annual|yearly)\s+basis|on\s+a\s+yearly\s+basis", 12),
+     r"|on\s+an\s+(?:annual|yearly)\s+basis|on\s+a\s+yearly\s+basis|(?:a|per)\s+year(?!\s+(?:earlier|ago|before|later))", 12),
     (r"month[-\s]on[-\s]month|month[-\s]over[-\s]month|on[-\s]month|on\s+the\s+month|m/m|mom|m-o-m|sequential(?:ly)?"
      r"|on\s+a\s+monthly\s+basis"
      r"|monthly\s+(?:increase|rise|gain|jump|drop|decline|fall|decrease|growth)", 1),
@@ -77,8 +77,8 @@ HALF = re.compile(
     r"\s+(?:by\s+)?(?:(?P<hedge>more\s+than|nearly|almost|about|roughly|around|over|just\s+over|just\s+under|close\s+to)\s+)?"
     r"(?:a\s+|one[-\s])?half\b|cut\s+in\s+half)", re.IGNORECASE)
 
-HIGH = r"highest|largest|biggest|strongest|most|best|peak|(?:new|fresh)\s+high"
-LOW = r"lowest|smallest|weakest|least|worst|fewest|(?:new|fresh)\s+low"
+HIGH = r"highest|largest|biggest|strongest|most|best|peak|maximum|(?:new|fresh)\s+high"
+LOW = r"lowest|smallest|weakest|least|worst|fewest|minimum|(?:new|fresh)\s+low"
 # a ranking of a change ("the biggest jump since 2020") is not a ranking of the level
 NOT_LEVEL = re.compile(r"\b(?:increase|rise|gain|jump|growth|drop|fall|decline|slump|surge|pace|rate|price|prices|share|"
                        r"decrease|contraction|plunge|rebound|percentage|jumps|gains|falls|drops|performance|increases|declines)\b",
@@ -92,7 +92,7 @@ RANKINGS = [
         re.IGNORECASE)),
     ("the highest in N months", re.compile(
         rf"(?<!second[-\s])(?<!third[-\s])\b(?:(?P<high>{HIGH})|(?P<low>{LOW}))\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+in\s+(?:(?P<hedge>over|more\s+than|nearly|almost)\s+)?"
-        rf"(?:the\s+(?:past|last)\s+)?(?P<n>a|an|one|[0-9]{{1,3}}|{_NUMBER_WORD})?\s*(?:full\s+|whole\s+)?(?P<span>years?|months?)\b",
+        rf"(?:the\s+(?:past|last)\s+)?(?P<n>a|an|one|[0-9]{{1,3}}|{_NUMBER_WORD})?[-\s]*(?:full\s+|whole\s+)?(?P<span>years?|months?)\b",
         re.IGNORECASE)),
 ]
 

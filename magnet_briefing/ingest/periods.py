@@ -149,7 +149,8 @@ PATTERNS = [
      lambda m: dict(kind="ytd", last=month_number(m.group("m")))),
     ("the same period a year earlier",
      rf"\b(?:the\s+)?(?:same|corresponding|comparable)\s+(?:month|period|time|months|quarter)\s+(?:(?:of|in)\s+(?P<year>{YEAR})"
-     r"|(?:of\s+)?last\s+year|(?:a|one)\s+year\s+(?:earlier|ago|before)|(?:of|in)\s+the\s+(?:previous|prior|preceding)\s+year|(?:of\s+)?the\s+year\s+before)",
+     r"|(?:of\s+)?last\s+year|(?:a|one)\s+year\s+(?:earlier|ago|before)|(?:of|in)\s+the\s+(?:previous|prior|preceding|erstwhile|former)\s+year"
+     r"|(?:of\s+)?the\s+year\s+before)",
      _same_period),
     ("a year earlier", r"\b(?:(?:a|one)\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:previous|prior|preceding)\s+year|the\s+year\s+before|year[-\s]earlier)\b",
      lambda m: dict(kind="shift", shift=12)),
@@ -164,7 +165,7 @@ PATTERNS = [
     ("this month", r"\bthis\s+month\b", lambda m: dict(kind="this_month")),
     ("last year", r"\blast\s+year\b", lambda m: dict(kind="last_year")),
     ("this year", r"\bthis\s+year\b", lambda m: dict(kind="ytd")),
-    ("that month", r"\b(?:that|the\s+same)\s+(?:month|period)\b|\b(?:in|during|for)\s+the\s+month\b", lambda m: dict(kind="context")),
+    ("that month", r"\b(?:that|this|the\s+same)\s+(?:month|period)\b|\b(?:in|during|for)\s+the\s+month\b", lambda m: dict(kind="context")),
     ("up to a month", rf"\b(?i:as\s+of|through|thru|until|up\s+to|by\s+the\s+end\s+of)\s+(?P<m>{MONTH})(?:,?\s+(?P<year>{YEAR}))?",
      lambda m: dict(kind="upto", first=month_number(m.group("m")), year=int(m.group("year")) if m.group("year") else None)),
     ("a month of the year before", rf"\b(?P<m>{MONTH})\s+(?:of\s+)?(?:the\s+)?(?:previous|prior|preceding|last)\s+year\b",

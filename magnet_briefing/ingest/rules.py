@@ -47,8 +47,12 @@ ANAPHORA = re.compile(
     r"|month[-\s]on[-\s]month)\b,?\s+)*(?:this|that|it|its|their|these|those|the\s+(?:[\w-]+\s+)?(?:figure|total|number|volume|amount"
     r"|decline|drop|fall|increase|rise|gain|jump|surge|level|tonnage|change|growth))\b|\b(?:this|that|the)\s+figure\b"
     r"|\b(?:it|this|that)\s+(?:also\s+)?(?:marks?|marked|represents?|represented|was|is|compares?|compared|reflects?"
-    r"|reflected|means?|meant)\b", re.IGNORECASE)
+    r"|reflected|means?|meant)\b"
+    r"|\b(?:it|they)\s+(?:also\s+|then\s+|again\s+)?(?:fell|rose|dropped|jumped|climbed|slipped|surged|plunged|grew|declined"
+    r"|increased|decreased|recovered|rebounded|bounced|totalled|totaled|reached|stood|came|were)\b"
+    r"|\b(?:these|those)\s+(?:exports|shipments|figures|volumes|sales)\b", re.IGNORECASE)
 GAP_BOUNDARY = re.compile(r"[,;:()—–]|\s-\s|\b(?:and|while|whereas|but)\b")
+MONTHLY = re.compile(r"\b(?:monthly|a\s+month|per\s+month|each\s+month|every\s+month)\b(?![^,;]*\bsince\b)", re.IGNORECASE)
 RATE_LEVEL = re.compile(r"\b(?:from|to)\s+(?:(?:about|around|roughly|nearly|almost|just|over|under)\s+)?$", re.IGNORECASE)
 BRACKETED_CUE = re.compile(r"\(\s*(?:YoY|MoM|y/y|m/m|y-o-y|m-o-m|year-on-year|month-on-month)\s*\)", re.IGNORECASE)
 ATTACHED_WORDS = 8          # a period this many words after a figure, with no boundary between, is its period
@@ -107,6 +111,7 @@ class Context:
     latest_reported: int | None = None
     figure_sentence: int = -2
     figure_paragraph: int = -1
+    sentence: int = 0                       # the sentence being read
 
 
 @dataclass
@@ -208,7 +213,8 @@ def _own_mention(text: str, item: Item, mentions: list[Mention], items: list[Ite
     own = [m for m in mentions if not m.base and m.kind in OWN_PERIODS]
     following = [m for m in own if m.start >= item.end]
     next_item = min((i.start for i in items if i.start >= item.end), default=len(text))
-    if following and following[0].start <= next_item and _no_boundary(text[item.end:following[0].start]):
+    if following and following[0].start <= next_item and _no_boundary(text[item.end:following[0].start]) \
+            and not _nearer_the_next(text, item, following[0], next_item, items):
         return following[0], "named after the figure"
     preceding = [m for m in own if m.end <= item.start]
     if preceding:
@@ -218,6 +224,14 @@ def _own_mention(text: str, item: Item, mentions: list[Mention], items: list[Ite
         if not between and not GAP_BOUNDARY.search(_gap(text, item.end, following[0].start, items)):
             return following[0], "named later in the sentence"
     return None, ""
+
+
+def _nearer_the_next(text: str, item: Item, mention: Mention, next_item: int, items: list[Item]) -> bool:
+    """'620 tonnes to fall again in August to 589 tonnes': the period introduces the next figure."""
+    if next_item >= len(text):
+        return False
+    to_next = _gap(text, mention.end, next_item, items)
+    return not GAP_BOUNDARY.search(to_next) and len(to_next.strip()) < len(text[item.end:mention.start].strip())
 
 
 def _resolve(mention: Mention, pub: int, figure_period, context: Context):
@@ -279,6 +293,16 @@ def _periods(text: str, items: list[Item], mentions: list[Mention], pub: int, co
                 item.two_months = mention.text
             main = main or resolved.period
     main = main or context.period
+    if main is None:  # "exports soared nearly 75% from June": the month after the month compared with
+        base = next((m for m in mentions if m.base and m.kind == "month"), None)
+        resolved = _resolve(base, pub, None, context) if base is not None else None
+        if resolved is not None:
+            month = resolved.period[0] + 1
+            for item in items:
+                if item.period is None and not item.base_level:
+                    item.period, item.period_from_context = (month, month), True
+                    item.period_flags = (f"period not named: {month_text(month)}, the month after '{base.text}'",)
+            main = (month, month)
     for item in items:
         if item.base_level and item.base_mention is not None:
             resolved = _resolve(item.base_mention, pub, main, context)
@@ -295,7 +319,9 @@ def _periods(text: str, items: list[Item], mentions: list[Mention], pub: int, co
                 and APPOSITION.match(text[items[k - 1].end:item.start]):
             item.base_of = items[k - 1]
     before = context.period
-    if before is not None and not anaphoric and context.latest_reported is not None:
+    same_period = re.search(r"\bsame\s+period\b", text, re.IGNORECASE)
+    if before is not None and not anaphoric and context.latest_reported is not None and not (
+            same_period and before[0] != before[1]):
         # a sentence that does not point back to the figure before speaks of the month the article
         # reports (after a year-to-date total, or after a figure for an earlier month)
         before = (context.latest_reported, context.latest_reported)
@@ -330,6 +356,7 @@ def _bases(text: str, items: list[Item], mentions: list[Mention], cues) -> None:
 
 def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Context, out: Extraction) -> None:
     text = sentence.text
+    context.sentence = sentence.index
     evidence = article.evidence(sentence.start, sentence.start + len(text))
     items = _items(text)
     mentions = periods.find_mentions(text, [(i.start, i.end) for i in items])
@@ -402,6 +429,9 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
         if place is not None and place.code == "region":
             skip(f"a region ('{text[place.start:place.end]}'), not a country", [item])
             continue
+        if place is not None and place.code == "CN":
+            skip("exports to China, not China's exports", [item])
+            continue
         if place is not None:
             destination = place.code
         elif anaphoric and context.destination != "world":
@@ -427,6 +457,13 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
             continue
         period = item.period
 
+        if item.kind == "level" and period[0] != period[1] and MONTHLY.search(before(text, item.start, 80)):
+            skip("a monthly figure over a longer period, not a level of that period", [item])
+            # "In May, however, it fell to 46 tons": later sentences point back to the exports named here
+            context.destination = place.code if place is not None else "world"
+            context.product, context.period = product, period
+            context.figure_sentence, context.figure_paragraph = sentence.index, sentence.paragraph
+            continue
         if item.kind == "level":
             qualifier, hedge = qualifiers.qualifier_before(before(text, item.start))
             rule = "level: a tonnage" + (" stated as the base of a comparison" if item.base_level else "")
@@ -551,9 +588,10 @@ def _lag(item: Item, period, previous_change: Item | None, anaphoric: bool, cont
         if previous_change.base_guessed:
             flags.append("base not stated: taken as the change before it, itself a guess")
             item.base_guessed = True
-    elif anaphoric and context.lag is not None:
-        lag, how = context.lag, "the base of the change in the sentence this one continues"
-        flags.append("base not stated: taken from the sentence this one continues")
+    elif (anaphoric or context.figure_sentence >= context.sentence - 2) and context.lag is not None:
+        lag, how = context.lag, "the base of the change in the sentence before"
+        flags.append(f"base not stated: taken from the change before ({'month' if context.lag == 1 else 'year'}-on-"
+                     f"{'month' if context.lag == 1 else 'year'})")
     elif period[0] == period[1]:
         lag, how = 1, "no base stated"
         flags.append(GUESSED_BASE)

@@ -32,7 +32,8 @@ PRODUCTS = [
      r"\s+(?:[\w-]+\s+)?rare[-\s]earths?(?:\s+elements?)?", OTHER),
     (r"rare[-\s]earth(?:[-\s]related)?\s+(?:magnet\s+)?(?:products|oxides?|metals?|alloys?|compounds?|concentrates?|ores?"
      r"|salts?|materials?|carbonates?)|(?:permanent\s+)?magnetic\s+materials?", OTHER),
-    (r"(?:samarium[-\s]cobalt|neodymium(?:[-\s]iron[-\s]boron)?|NdFeB|SmCo)\s+magnets?", MAGNETS),
+    (r"(?:samarium[-\s]cobalt|neodymium(?:[-\s]iron[-\s]boron)?|NdFeB|SmCo)\s+magnets?|REPMs?", MAGNETS),
+    (r"\bRE\s+(?:separation\s+)?products|separat(?:ion|ed)\s+products|concentrates?|ores?\b", OTHER),
     (r"NdFeB|neodymium[-\s]iron[-\s]boron", MAGNETS),
     (r"rare[-\s]earth\s+(?:permanent\s+)?magnets?", MAGNETS),
     (r"permanent\s+magnets?", MAGNETS),
@@ -62,6 +63,7 @@ DESTINATIONS = {
     r"Myanmar": "MM", r"Cambodia": "KH", r"Mongolia": "MN", r"Kazakhstan": "KZ", r"Argentina": "AR",
     r"Chile": "CL", r"Colombia": "CO", r"Egypt": "EG", r"Morocco": "MA", r"New\s+Zealand": "NZ",
     r"(?:the\s+)?European\s+Union|E\.U\.|EU": "EU",
+    r"China|the\s+Chinese\s+mainland": "CN",   # exports *to* China are not China's exports
 }
 _COUNTRY = re.compile("|".join(f"(?P<c{k}>\\b(?:{pattern})(?![A-Za-z]))" for k, pattern in enumerate(DESTINATIONS)))
 _CODES = list(DESTINATIONS.values())
@@ -72,15 +74,25 @@ EXPORT_VERB = (r"export\w*|shipments?|shipped|shipping|sales|sold|deliver(?:ies|
 _TO = re.compile(rf"\b(?:{EXPORT_VERB}|those|that)\b[^.;]{{0,70}}?\b(?:to|for|into)\s+(?:the\s+)?"
                  r"(?:(?:top|largest|biggest|main|key|major|second[-\s]largest)\s+(?:market|buyer|destination|importer|customer)\s+)?$",
                  re.IGNORECASE)
+# where goods come from, not where they go
+_SOURCE = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
+_SUPPLIER = re.compile(r"^\s*,?\s*(?:a|an|the|its|China's)?\s*(?:[\w-]+\s+){0,2}?(?:supplier|producer|source|exporter)s?\b",
+                       re.IGNORECASE)
+# "the largest recipient ... was Germany"
+_NAMED_AS = re.compile(r"\b(?:recipient|importer|buyer|destination|market|customer)s?\b[^.;]{0,40}?\b(?:was|were|is|are)\s+(?:the\s+)?$",
+                       re.IGNORECASE)
 _IMPORTS_BY = re.compile(r"\bimports?\s+(?:[^.;]{0,40}?\s)?(?:by|into|to)\s+(?:the\s+)?$", re.IGNORECASE)
 # the text after a country
 _BOUND = re.compile(r"^(?:-bound|'s\s+(?:imports|purchases|share)\b|\s+imports\b)")
 _SUBJECT = re.compile(
-    r"^(?:\s*,[^,]{0,40},)?\s+(?:also\s+|alone\s+|itself\s+)?"
+    r"^(?:\s*,[^,]{0,40},)?\s*(?:also\s+|alone\s+|itself\s+)?"
     r"(?:(?:stood\s+out|led|ranked\s+\w+)\s+with\s+(?:imports|purchases|shipments|receipts)\b|(?:portion|volume|total)\b|"
-    r"(?:(?:with|at)\s+)?(?=(?:about|around|nearly|almost|some|just|over)?\s*[0-9][0-9,.]*\s*(?:metric\s+)?(?:tons|tonnes|t|mt|kg)\b)|"
+    r"(?:(?:with|at|[–—:(-])\s*)?(?=(?:about|around|nearly|almost|some|just|over)?\s*[0-9][0-9,.]*\s*(?:metric\s+)?(?:tons|tonnes|t|mt|kg)\b)|"
+    r"(?:[\w-]+\s+){0,2}with\s+(?:a|an|the)\s+(?=[0-9])|"
+    r"(?:increased|rose|grew|fell|jumped|surged|dropped|declined|slipped|plunged|climbed|saw|posted|registered)\b|"
+    r"(?:retained|kept|held)\s+(?:its|their)\s+(?:position|place)\s+as\b[^.;]{0,40}?\b(?:importing|receiving|buying|taking)\b|"
     r"(?:received|receiving|imported|importing|bought|buying|took|taking|recorded|saw|got|absorbed|purchased|accounted"
-    r"|ranked|topped|led|(?:was|were|became|remained|is|stayed)\s+(?:[\w'-]+\s+){0,3}?(?:importer|buyer|destination|market"
+    r"|ranked|topped|led|(?:was|were|became|remained|is|stayed|continued\s+to\s+be|continues\s+to\s+be)\s+(?:[\w'-]+\s+){0,3}?(?:importer|buyer|destination|market"
     r"|recipient|customer|purchaser)s?|(?:was|came|ranked|stood)\s+(?:in\s+)?(?:first|second|third|fourth|fifth)(?:\s+place)?))\b")
 # destinations that are not one country: a figure for them is not a series the ledger holds
 REGIONS = re.compile(r"\b(?:to|for|into)\s+(?:the\s+)?(?:Asia|Europe|Africa|North\s+America|South\s+America|Latin\s+America"
@@ -121,11 +133,13 @@ def destinations_in(text: str) -> list[Place]:
     for match in _COUNTRY.finditer(text):
         code = _CODES[int(match.lastgroup[1:])]
         before, after = text_before(text, match.start()), text_after(text, match.end())
+        if _SOURCE.search(before) or _SUPPLIER.match(after):   # "imports from Myanmar, a key supplier"
+            continue
         if _TO.search(before):
             how = "exports to"
-        elif _IMPORTS_BY.search(before) or _BOUND.match(after):
+        elif _IMPORTS_BY.search(before) or _BOUND.match(after) or _NAMED_AS.search(before):
             how = "imports of"
-        elif _SUBJECT.match(after):
+        elif _SUBJECT.match(after) and code != "CN":   # "China rose ..." is the exporter
             how = "importer named"
         else:
             continue
