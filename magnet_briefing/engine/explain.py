@@ -67,6 +67,14 @@ class Explainer:
         self.twin_of = codes
         self.final = Implied(estimates)
         self._fits: dict[int, Implied] = {}
+        group = verdicts.group
+        self._by_group = np.argsort(group, kind="stable")   # claims by group, in content order within each
+        self._group_starts = np.searchsorted(group[self._by_group], np.arange(group.max(initial=-1) + 2))
+
+    def _group(self, k: int) -> np.ndarray:
+        """The claims of claim k's group of months, in content order."""
+        g = self.verdicts.group[k]
+        return self._by_group[self._group_starts[g]:self._group_starts[g + 1]] if g >= 0 else np.array([k])
 
     # --- naming claims --------------------------------------------------------------------------
 
@@ -187,8 +195,8 @@ class Explainer:
         """Claim k's group fitted without it, the others relaxed as little as they then need (None
         for a large group: its reasons read the final fit)."""
         status = self.verdicts.status
-        group = np.flatnonzero((self.verdicts.group == self.verdicts.group[k]) & (status <= SPREAD))
-        group = group[group != k]
+        group = self._group(k)
+        group = group[(status[group] <= SPREAD) & (group != k)]
         if len(group) > EXPLAIN_REFIT_MAX_CLAIMS or not len(group):
             return None
         widened, _, _ = least_relaxation(self.system, group, self.widen, weights(self.claims))
@@ -250,7 +258,7 @@ class Explainer:
     def _differing(self, k: int) -> list[str]:
         """The kept claims stating claim k's quantity beyond the written precision of both, with their figures."""
         claims, status = self.claims, self.verdicts.status
-        group = np.flatnonzero(self.verdicts.group == self.verdicts.group[k])
+        group = self._group(k)
         same = group[(claims.series[group] == claims.series[k]) & (claims.start[group] == claims.start[k])
                      & (claims.end[group] == claims.end[k]) & (claims.lag[group] == claims.lag[k])
                      & ~claims.rank[group] & (status[group] <= SPREAD) & (group != k)]
