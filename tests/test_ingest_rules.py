@@ -666,3 +666,33 @@ def test_the_same_period_after_a_year_to_date_is_that_range():
     text = ("China has exported 27,897 metric tons of rare earth magnets from January to July 2025. "
             "Though, still down 15% from the same period in 2024, the gap is closing.")
     assert ("magnets/world", "2025-01..2025-07", "yoy_pct", "-15", "%", "exact") in rows(text)
+
+
+def test_halve_and_a_long_ranking_phrase():
+    text = ("China's rare earth magnet shipments halve in May\n"
+            "Last month, China shipped out 1,238 metric tons of rare earth permanent magnets, down 52.9% from April "
+            "and the lowest level for a single month since February 2020.")
+    found = rows(text, datetime.date(2025, 6, 20))
+    assert ("magnets/world", "2025-05", "mom_pct", "-50", "%", "about") in found
+    assert ("magnets/world", "2025-05", "lowest_since", "2020-02", "month", "exact") in found
+
+
+def test_the_lowest_in_more_than_five_years_names_no_month():
+    found = extract("Magnet shipments fell in May to their lowest level in more than five years, at 1,238 tons.",
+                    datetime.date(2025, 6, 20))
+    assert [p.measure for p in found.proposals] == ["level"]
+    assert any("unnamed month" in reason for _, reason, _ in found.skipped)
+
+
+def test_sentences_run_together_without_spaces_are_split():
+    text = ("China exported 1,238 metric tons of rare earth magnets in May.Compared to May 2024, shipments were down 74% "
+            "year-on-year.April's exports had already halved from March.")
+    found = rows(text, datetime.date(2025, 6, 21))
+    assert ("magnets/world", "2025-05", "yoy_pct", "-74", "%", "exact") in found
+    assert ("magnets/world", "2025-04", "mom_pct", "-50", "%", "about") in found
+
+
+def test_a_product_in_another_part_of_a_headline_is_not_the_figures():
+    text = ("Rare Earth crisis deepens: China's shipments sink; down 74% YoY in May\n"
+            "China's overseas shipments of rare earth magnets fell sharply in May.")
+    assert ("magnets/world", "2025-05", "yoy_pct", "-74", "%", "exact") in rows(text, datetime.date(2025, 6, 21))

@@ -72,7 +72,7 @@ MULTIPLES = [
         re.IGNORECASE)),
 ]
 HALF = re.compile(
-    r"\b(?:(?P<verb>halved|halving)|(?:fell|fallen|falling|dropped|dropping|declined|declining|slumped|plunged|shrank|shrunk"
+    r"\b(?:(?P<verb>halved|halving|halve|halves)|(?:fell|fallen|falling|dropped|dropping|declined|declining|slumped|plunged|shrank|shrunk"
     r"|decreased|sank|tumbled|slid|contracted|down)"
     r"\s+(?:by\s+)?(?:(?P<hedge>more\s+than|nearly|almost|about|roughly|around|over|just\s+over|just\s+under|close\s+to)\s+)?"
     r"(?:a\s+|one[-\s])?half\b|cut\s+in\s+half)", re.IGNORECASE)
@@ -85,7 +85,7 @@ NOT_LEVEL = re.compile(r"\b(?:increase|rise|gain|jump|growth|drop|fall|decline|s
                        re.IGNORECASE)
 RANKINGS = [
     ("a ranking since a month", re.compile(
-        rf"(?<!second[-\s])(?<!third[-\s])\b(?:(?P<high>{HIGH})|(?P<low>{LOW}))\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+since\s+(?:at\s+least\s+)?"
+        rf"(?<!second[-\s])(?<!third[-\s])\b(?:(?P<high>{HIGH})|(?P<low>{LOW}))\b(?P<between>(?:\s+[\w'-]+){{0,6}}?)\s+since\s+(?:at\s+least\s+)?"
         rf"(?:(?P<month>{MONTH})(?:,?\s+(?P<year>{YEAR})|\s+(?:of\s+)?this\s+year)?|(?P<year_only>{YEAR}))", re.IGNORECASE)),
     ("an N-month high", re.compile(
         rf"\b(?P<n>[0-9]{{1,3}}|{_NUMBER_WORD}|one)[-\s](?P<span>month|year)[-\s](?:(?P<high>high|peak)|(?P<low>low|trough))\b",

@@ -259,7 +259,10 @@ def _product(text: str, item: Item, found: list[tuple[int, int, str, str]], item
         if start >= item.end and OF_PRODUCT.match(text[item.end:start]):
             return product, phrase
     bound = [e for e in found if series.flow_bound(text, e[0], e[1])]
-    before = [e for e in bound if e[1] <= item.start] or [e for e in found if e[1] <= item.start]
+    # a phrase not tied to a flow counts only within the figure's own part of the sentence
+    # ("Rare Earth crisis deepens: China's shipments ... down 74%" names no product for the 74%)
+    before = [e for e in bound if e[1] <= item.start] or [
+        e for e in found if e[1] <= item.start and not re.search(r"[;:]", _gap(text, e[1], item.start, items))]
     if before:
         return before[-1][2], before[-1][3]
     after = [e for e in bound if e[0] >= item.end] or [
@@ -422,6 +425,9 @@ def _read_sentence(article: Article, sentence: Sentence, pub: int, context: Cont
             elif context.later_product is not None:
                 product = context.later_product
                 flags.append(f"product not named before: {product}, the product the article names later")
+            elif any(e[2] != series.OTHER for e in products):   # a phrase elsewhere in the sentence, last of all
+                product = next(e[2] for e in products if e[2] != series.OTHER)
+                flags.append(f"product taken from elsewhere in the sentence: {product}")
             else:
                 skip("no product named", [item])
                 continue
@@ -673,11 +679,13 @@ def _ranking(item: Item, period, series_name: str, evidence: str, flags: list[st
     ranking: measures.Ranking = item.figure
     start, end = period
     flags = list(flags)
+    if ranking.months_back is not None and ranking.hedge:
+        # "the lowest in more than five years" names no month the ledger could state
+        out.skipped.append((shown, f"a ranking since an unnamed month ('{ranking.hedge}')", evidence))
+        return None
     if ranking.months_back is not None:
         since = start - ranking.months_back
         rule = f"{ranking.measure}: '{shown}', {ranking.months_back} months before the period"
-        if ranking.hedge:
-            flags.append(f"'{ranking.hedge}' {ranking.months_back} months: the month is the nearest it allows")
     elif ranking.month is not None and ranking.year is not None:
         since = ranking.year * 12 + ranking.month - 1
         rule = f"{ranking.measure}: since {month_text(since)}"

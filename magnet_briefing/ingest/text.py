@@ -32,7 +32,9 @@ SENTENCE_STARTERS = ("The", "This", "That", "These", "Those", "It", "Its", "But"
                      "Meanwhile", "Although", "In", "On", "Still", "Last", "China", "Chinese", "Exports", "Shipments",
                      "According", "Analysts", "Beijing", "A", "An", "And", "So", "Some", "Year-on-year")
 LOOK = 200   # how far a rule looks back or ahead of a figure: a sentence's worth, so no rule is quadratic
-_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
+# a sentence ends at . ! ? before a space and a capital or digit, or (in text scraped without its
+# spaces) between a lower-case word and a capitalised one: "year-on-year.April's exports"
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
 
 
 @dataclass(frozen=True)
